@@ -1,0 +1,1 @@
+"""LINE Messaging API: the wire client and the reply-then-push messenger."""

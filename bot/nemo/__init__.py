@@ -1,0 +1,1 @@
+"""The NemoVideo API: wire client, typed errors, per-user recovery."""

@@ -1,0 +1,1 @@
+"""Redis-backed state of the bot, one small store per concern (see ``keys``)."""

@@ -1,0 +1,1 @@
+"""One module per action of the intent table; each exposes ``async def handle(ctx, event)``."""
