@@ -68,7 +68,9 @@ _RULES: tuple[tuple[re.Pattern[str], GuiAction | None], ...] = (
     (re.compile(r"\bclick\b|点击|クリック|ボタンを(押|タップ)", re.I), None),
 )
 
-_SENTENCE_RE = re.compile(r"[^\n。！？!?]*(?:[。！？!?]+|\n|$)")
+# A sentence ends at Japanese or Latin end marks; a "." only before a space, so
+# URLs and file names stay whole.
+_SENTENCE_RE = re.compile(r"[^\n。！？!?]*?(?:[。！？!?]+|\.(?=\s)|\.$|\n|$)")
 
 
 def translate(text: str) -> Translated:

@@ -177,9 +177,13 @@ def classify_text(text: str) -> Intent:
     if _URL_RE.match(norm):
         return Intent.UPLOAD_URL
     for rule in INTENT_TABLE:
-        for phrase in rule.phrases:
-            if phrase in norm and _only_filler(norm.replace(phrase, " ")):
-                return rule.intent
+        if not any(phrase in norm for phrase in rule.phrases):
+            continue
+        rest = norm
+        for phrase in rule.phrases:  # synonyms together ("クレジット残高") are one command
+            rest = rest.replace(phrase, " ")
+        if _only_filler(rest):
+            return rule.intent
     return Intent.CHAT
 
 

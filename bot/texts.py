@@ -37,7 +37,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "「状態」でタイムライン、「残高」でクレジットを確認できます。",
         "How it works\n"
         "1. Send a description, or a file (TXT, Word, PDF, SRT).\n"
-        '2. Say "make a video" and I will draft one.\n'
+        '2. Say "make a video" and I will make a first version.\n'
         '3. Refine it: "change the music", "set the title to ...".\n'
         '4. Say "export" and I will send you the finished video.\n'
         '"status" shows the timeline, "credits" your balance.',
@@ -79,7 +79,7 @@ _CATALOG: dict[str, tuple[str, str]] = {
     ),
     "status_empty": (
         "まだ動画の下書きがありません。紹介文を送って「動画を作って」と送ってください。",
-        'There is no draft yet. Send your text and say "make a video".',
+        'There is no video yet. Send your text and say "make a video".',
     ),
     # export
     "export_started": (
