@@ -13,7 +13,8 @@ install: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 
 demo: install
-	$(BIN)/python -m scripts.demo
+	bash scripts/system-packages.sh
+	$(BIN)/python scripts/demo.py
 
 test:
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -1,0 +1,5 @@
+"""`python -m linesim`."""
+
+from linesim.cli import cli
+
+cli()
