@@ -12,6 +12,7 @@ from typing import Any
 from bot import messages as m
 from bot.context import Ctx
 from bot.events import Inbound
+from bot.line.api import LineError
 from bot.nemo.errors import FileTooLarge, UnsupportedFile
 from bot.store.sessions import Identity
 from bot.uploads import MAX_UPLOAD_BYTES, UploadPlan, plan
@@ -44,7 +45,8 @@ async def handle(ctx: Ctx, event: Inbound) -> None:
     assert event.message_id
     await ctx.conversation.loading(30)
     try:
-        await _wait_until_ready(ctx, event.message_id)
+        if event.message_type in ("video", "audio"):
+            await _wait_until_ready(ctx, event.message_id)
         await ctx.backend.call(lambda ident: _stream(ctx, ident, event.message_id or "", upload))
     except ContentUnavailable as gone:
         await ctx.say(ctx.t(gone.key))
@@ -53,17 +55,21 @@ async def handle(ctx: Ctx, event: Inbound) -> None:
 
 
 async def _wait_until_ready(ctx: Ctx, message_id: str) -> None:
-    """Large videos and audio are transcoded by LINE first (202 until then)."""
+    """Videos and audio are transcoded by LINE before their content can be fetched."""
     waited = 0
     while True:
-        async with ctx.services.line.content(message_id) as response:
-            status = response.status_code
-        if status != 202:
+        try:
+            status = await ctx.services.line.transcoding(message_id)
+        except LineError as error:
+            if error.status in (404, 410):
+                raise ContentUnavailable("upload_gone") from error
+            return  # no transcoding information: try the content itself
+        if status == "succeeded":
             return
+        if status == "failed":
+            raise ContentUnavailable("upload_gone")
         if waited >= TRANSCODING_WAIT_SECONDS:
             raise ContentUnavailable("upload_not_ready")
-        if await ctx.services.line.transcoding(message_id) == "failed":
-            raise ContentUnavailable("upload_gone")
         await asyncio.sleep(TRANSCODING_POLL_SECONDS)
         waited += TRANSCODING_POLL_SECONDS
 
