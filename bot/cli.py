@@ -26,3 +26,11 @@ def worker() -> None:
     from bot import worker as worker_app
 
     worker_app.run(load_or_exit())
+
+
+@app.command()
+def doctor() -> None:
+    """Check every setting, Redis, the LINE token and webhook, and the video backend."""
+    from bot.doctor import run
+
+    raise typer.Exit(run())

@@ -13,6 +13,7 @@ from linesim.ids import CHAT_ID_RE, USER_ID_RE, UUID_RE, new_message_id, new_quo
 from linesim.settings import Settings
 from linesim.store import DEFAULT_FAULT_MESSAGES, AcceptedKey, Store
 from linesim.validate import error_body, loading_seconds_ok, validate_push, validate_reply
+from linesim.webhook import test_endpoint
 
 router = APIRouter()
 
@@ -315,3 +316,23 @@ async def transcoding(message_id: str, request: Request) -> Response:
         return line_error(410, "Gone")
     status = {"transcoding": "processing", "failed": "failed"}.get(item.state, "succeeded")
     return JSONResponse({"status": status})
+
+
+@router.get("/v2/bot/channel/webhook/endpoint")
+async def webhook_endpoint(request: Request) -> Response:
+    """The webhook URL the channel is set to, as LINE reports it."""
+    if (refusal := guard(request, None)) is not None:
+        return refusal
+    return JSONResponse({"endpoint": settings_of(request).webhook_url, "active": True})
+
+
+@router.post("/v2/bot/channel/webhook/test")
+async def webhook_test(request: Request) -> Response:
+    """LINE's webhook test: an empty, signed event list sent to the endpoint."""
+    if (refusal := guard(request, None)) is not None:
+        return refusal
+    body, _ = await json_body(request)
+    settings = settings_of(request)
+    endpoint = body.get("endpoint") if isinstance(body, dict) else None
+    result = await test_endpoint(settings, endpoint or settings.webhook_url)
+    return JSONResponse(result)

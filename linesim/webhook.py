@@ -128,3 +128,23 @@ async def deliver(settings: Settings, store: Store, partial_events: list[Event],
         # LINE would have counted this delivery as request_timeout.
         store.add_feed("system", chat_of(events[0]), webhook_status=200, slow_ms=elapsed_ms)
     return {"status": response.status_code, "elapsed_ms": elapsed_ms, "events": events}
+
+
+async def test_endpoint(settings: Settings, endpoint: str) -> dict[str, Any]:
+    """LINE's "verify webhook": POST an empty event list, signed, and report the answer."""
+    body, signature = signed_body(settings.channel_secret, [], settings.bot_user_id)
+    headers = {"Content-Type": "application/json; charset=UTF-8",
+               "X-Line-Signature": signature, "User-Agent": "LineBotWebhook/2.0"}
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+    try:
+        async with httpx.AsyncClient(timeout=settings.webhook_timeout) as client:
+            response = await client.post(endpoint, content=body, headers=headers)
+    except httpx.TimeoutException:
+        return {"success": False, "timestamp": stamp, "statusCode": 0,
+                "reason": "REQUEST_TIMEOUT", "detail": "timeout"}
+    except httpx.HTTPError as exc:
+        return {"success": False, "timestamp": stamp, "statusCode": 0,
+                "reason": "COULD_NOT_CONNECT", "detail": type(exc).__name__}
+    ok = response.status_code == 200
+    return {"success": ok, "timestamp": stamp, "statusCode": response.status_code,
+            "reason": "OK" if ok else "ERROR_STATUS_CODE", "detail": str(response.status_code)}
