@@ -33,8 +33,8 @@ class Translated:
 _RULES: tuple[tuple[re.Pattern[str], GuiAction | None], ...] = (
     (
         re.compile(
-            r"export\s+button|click\s+(on\s+)?(the\s+)?export|导出|エクスポートボタン|"
-            r"書き出しボタン|ダウンロードボタン",
+            r"export[\"'」]?\s+button|click\s+(on\s+)?(the\s+)?export|导出|"
+            r"(エクスポート|書き出し|ダウンロード)[」』\"]?ボタン",
             re.I,
         ),
         GuiAction.EXPORT,

@@ -50,10 +50,6 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "⏳ まだ作業中です。もう少しお待ちください。",
         "⏳ Still working. Thank you for waiting.",
     ),
-    "queued_behind": (
-        "前のご依頼が終わりしだい、続けて対応します。",
-        "I'll get to this as soon as the previous request is done.",
-    ),
     "run_done_no_change": (
         "作業が終わりました。「状態」で現在のタイムラインを確認できます。",
         'Done. Send "status" to see the current timeline.',
@@ -68,9 +64,9 @@ _CATALOG: dict[str, tuple[str, str]] = {
         "前回の作業の途中で接続が切れました。現在の内容をお知らせします。",
         "The previous request was interrupted. Here is where things stand.",
     ),
-    "ask_for_text": (
-        "動画にしたい文章を送ってください。ファイル（TXT・Word・PDF・SRT）でも大丈夫です。",
-        "Please send the text you'd like to turn into a video, or a TXT, Word, PDF or SRT file.",
+    "edit_hint": (
+        "並べ替えや削除も、「シーン3を最初に」のようにメッセージで送ってください。",
+        'To reorder or remove scenes, just say so, e.g. "move scene 3 to the start".',
     ),
     # credits and status
     "credits": (
@@ -106,10 +102,6 @@ _CATALOG: dict[str, tuple[str, str]] = {
     "export_task_page": (
         "ブラウザで続きを編集：{url}",
         "Keep editing in your browser: {url}",
-    ),
-    "export_ready_collect": (
-        "動画ができあがりました。下のボタンを押すと受け取れます。",
-        "Your video is ready. Tap the button below to get it.",
     ),
     "export_failed": (
         "申し訳ありません、動画の書き出しに失敗しました。もう一度「書き出し」と送ってください。",
@@ -254,7 +246,7 @@ def text(lang: Lang, key: str, **values: object) -> str:
     return template.format(**values) if values else template
 
 
-def keys() -> list[str]:
+def all_keys() -> list[str]:
     """All catalogue keys (for tests that check every sentence)."""
     return list(_CATALOG)
 

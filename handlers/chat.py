@@ -247,5 +247,5 @@ async def _gui_extras(ctx: Ctx, run: _Run, state: dict[str, Any] | None) -> list
             )
         )
     if gui.GuiAction.SEND_EDIT_HINT in run.actions:
-        extras.append(ctx.t("help"))
+        extras.append(ctx.t("edit_hint"))
     return extras

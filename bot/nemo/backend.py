@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 import structlog
 
 from bot.adk import StreamItem
-from bot.nemo.client import Credits, NemoClient, RenderStatus
+from bot.nemo.client import Credits, NemoClient, RenderStatus, TokenGrant
 from bot.nemo.errors import (
     BackendUnavailable,
     MissingClientId,
@@ -99,13 +99,32 @@ class UserBackend:
 
     async def _new_token(self, ident: Identity) -> Identity:
         try:
-            grant = await self._transient(lambda: self._client.anonymous_token(ident.client_id))
-        except RateLimited as error:
-            raise NoFreeToken(error.message, status=429) from error
+            grant = await self._grant(ident.client_id)
+        except MissingClientId:
+            # HTTP 400 here: the client id was missing or refused; a new one, retried once.
+            ident = ident.but(client_id=str(uuid.uuid4()))
+            log.info("backend.client_id_replaced", chat=self._chat)
+            grant = await self._grant(ident.client_id)
         log.info("backend.token_acquired", chat=self._chat)
         return ident.but(token=grant.token, token_expires_at=grant.expires_at)
 
+    async def _grant(self, client_id: str) -> TokenGrant:
+        try:
+            return await self._transient(lambda: self._client.anonymous_token(client_id))
+        except RateLimited as error:
+            raise NoFreeToken(error.message, status=429) from error
+
     async def _new_session(self, ident: Identity) -> Identity:
+        try:
+            return await self._create_session(ident)
+        except TokenInvalid:
+            # 1001 while making the session: the same recovery as for any other call.
+            if self._operator_token:
+                raise OperatorTokenRejected("NEMO_TOKEN was refused (1001)") from None
+            ident = await self._new_token(ident.but(token=None, token_expires_at=0.0))
+            return await self._create_session(ident)
+
+    async def _create_session(self, ident: Identity) -> Identity:
         assert ident.token
         token = ident.token
         task_id, session_id = await self._transient(

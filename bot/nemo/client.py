@@ -19,7 +19,7 @@ import httpx
 from httpx_sse import aconnect_sse
 
 from bot.adk import StreamItem, decode
-from bot.nemo.errors import BackendUnavailable, NemoError, unwrap
+from bot.nemo.errors import BackendUnavailable, BadRequest, MissingClientId, NemoError, unwrap
 from bot.nemo.urls import SKILL_SOURCE
 
 ANON_TOKEN_DAYS = 7
@@ -105,9 +105,17 @@ class NemoClient:
         return unwrap(response.status_code, _json(response))
 
     async def anonymous_token(self, client_id: str) -> TokenGrant:
-        data = await self._call(
-            "POST", "/api/auth/anonymous-token", headers=self._headers(**{"X-Client-Id": client_id})
-        )
+        try:
+            data = await self._call(
+                "POST",
+                "/api/auth/anonymous-token",
+                headers=self._headers(**{"X-Client-Id": client_id}),
+            )
+        except BadRequest as error:
+            if error.status != 400:
+                raise
+            # The contract's HTTP 400 is "missing X-Client-Id": the only thing this call sends.
+            raise MissingClientId(error.message, code=error.code, status=400) from error
         token = data.get("token") or data.get("access_token")
         if not isinstance(token, str) or not token:
             raise NemoError("no token in answer")

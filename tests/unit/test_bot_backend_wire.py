@@ -51,8 +51,10 @@ def test_token_expiry_fields() -> None:
     assert _expiry({"expires_in": 60}, now) == now + 60
     assert _expiry({"expires_at": 2_000_000}, now) == 2_000_000
     assert _expiry({"expires_at": 2_000_000_000_000}, now) == 2_000_000_000
-    assert _expiry({"expires_at": "2030-01-01T00:00:00Z"}, now) == dt.datetime(
-        2030, 1, 1, tzinfo=dt.UTC).timestamp()
+    assert (
+        _expiry({"expires_at": "2030-01-01T00:00:00Z"}, now)
+        == dt.datetime(2030, 1, 1, tzinfo=dt.UTC).timestamp()
+    )
 
 
 def test_multipart_frame_quotes_names() -> None:
@@ -71,7 +73,9 @@ def test_links() -> None:
 def test_upload_plans_from_the_event() -> None:
     ok = plan(parse_event(signer.file_event(USER, "1", "原稿.DOCX", 100)))
     assert ok.verdict == "ok" and ok.kind == "doc"
-    assert plan(parse_event(signer.file_event(USER, "2", "setup.exe", 100))).verdict == "unsupported"
+    assert (
+        plan(parse_event(signer.file_event(USER, "2", "setup.exe", 100))).verdict == "unsupported"
+    )
     huge = plan(parse_event(signer.file_event(USER, "3", "clip.mp4", MAX_UPLOAD_BYTES + 1)))
     assert huge.verdict == "too_large"
     photo = plan(parse_event(signer.image_event(USER, "4")))

@@ -50,8 +50,21 @@ def test_text_intents(text: str, intent: Intent) -> None:
 
 def test_table_is_data_with_the_seed_rows() -> None:
     phrases = {p for rule in INTENT_TABLE for p in rule.phrases}
-    for seed_phrase in ("export", "导出", "download", "send me the video", "credits", "积分",
-                        "balance", "余额", "status", "状态", "show tracks", "upload", "上传"):
+    for seed_phrase in (
+        "export",
+        "导出",
+        "download",
+        "send me the video",
+        "credits",
+        "积分",
+        "balance",
+        "余额",
+        "status",
+        "状态",
+        "show tracks",
+        "upload",
+        "上传",
+    ):
         assert seed_phrase in phrases
 
 

@@ -14,7 +14,7 @@ from bot.texts import text
 def test_utf16_counting_and_split() -> None:
     assert m.utf16_len("あ") == 1
     assert m.utf16_len("🎬") == 2  # outside the BMP: two code units, as LINE counts
-    long = ("これは長い文章です。" * 600)  # 6,000 characters
+    long = "これは長い文章です。" * 600  # 6,000 characters
     pieces = m.split_text(long)
     assert len(pieces) == 2
     assert all(m.utf16_len(p) <= 5000 for p in pieces)
@@ -39,7 +39,9 @@ def test_texts_put_choices_on_last_message_only() -> None:
     assert len(wire) == 2
     assert "quickReply" not in wire[0] and "quickReply" in wire[1]
     assert wire[1]["quickReply"]["items"][0]["action"] == {
-        "type": "message", "label": "書き出し", "text": "書き出し"
+        "type": "message",
+        "label": "書き出し",
+        "text": "書き出し",
     }
 
 
@@ -49,8 +51,11 @@ def test_postback_choice_and_video_wire_format() -> None:
     assert action["type"] == "postback" and action["data"] == "a=collect"
     assert action["displayText"] == "動画を受け取る"
     video = m.to_wire([m.video("https://v/x.mp4", "https://v/x.jpg")])[0]
-    assert video == {"type": "video", "originalContentUrl": "https://v/x.mp4",
-                     "previewImageUrl": "https://v/x.jpg"}
+    assert video == {
+        "type": "video",
+        "originalContentUrl": "https://v/x.mp4",
+        "previewImageUrl": "https://v/x.jpg",
+    }
     assert m.from_wire([video])[0].to_dict() == video
 
 
@@ -64,9 +69,18 @@ FORBIDDEN = re.compile(r"token|session|sse|json|draft|api|トークン|セッシ
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_every_sentence_is_plain_and_friendly(lang: texts.Lang) -> None:
-    for key in texts.keys():
-        sentence = text(lang, key, url="https://nemovideo.com/?bind=x", formats="TXT",
-                        name="a.txt", available=1, frozen=0, total=1, limit=3)
+    for key in texts.all_keys():
+        sentence = text(
+            lang,
+            key,
+            url="https://nemovideo.com/?bind=x",
+            formats="TXT",
+            name="a.txt",
+            available=1,
+            frozen=0,
+            total=1,
+            limit=3,
+        )
         assert sentence.strip(), key
         assert not FORBIDDEN.search(sentence.replace("https://nemovideo.com/?bind=x", "")), key
         assert sentence.count("\n") < 8, key  # fits a phone screen

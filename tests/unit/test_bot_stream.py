@@ -14,8 +14,9 @@ def _event(text: str | None = None, *, partial: bool = False, call: str | None =
         parts.append({"text": text})
     if call is not None:
         parts.append({"functionCall": {"name": call, "args": {}}})
-    return json.dumps({"author": "nemo_agent", "partial": partial,
-                       "content": {"role": "model", "parts": parts}})
+    return json.dumps(
+        {"author": "nemo_agent", "partial": partial, "content": {"role": "model", "parts": parts}}
+    )
 
 
 def test_decode_kinds() -> None:
@@ -70,6 +71,12 @@ def test_gui_phrases_become_actions() -> None:
     out = translate("Drag the clip onto the timeline. Open the music panel to choose.")
     assert out.text == ""
     assert set(out.actions) == {GuiAction.SEND_EDIT_HINT, GuiAction.SHOW_TIMELINE}
+    out = translate(
+        "下書きができました。仕上がったら「エクスポート」ボタンをクリックしてください。"
+    )
+    assert out.text == "下書きができました。" and out.actions == (GuiAction.EXPORT,)
+    out = translate('When you are happy, click the "Export" button.')
+    assert out.text == "" and out.actions == (GuiAction.EXPORT,)
     out = translate("设置完成，点击按钮继续。")
     assert "点击" not in out.text
 
