@@ -1,0 +1,1 @@
+"""studio: a local NemoVideo-compatible backend (agent, renders) for trying and testing the bot."""

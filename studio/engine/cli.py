@@ -1,0 +1,94 @@
+"""``python -m studio render INPUT --out OUT.mp4 [--aspect ...]``: one-shot render with a progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import TextIO
+
+from .errors import EngineError, IngestError
+from .ingest import ingest_file
+from .render import render_draft
+from .storyboard import draft_from_script
+from .timeline import ASPECTS, normalise_aspect
+
+__all__ = ["ProgressBar", "main", "render_command"]
+
+
+class ProgressBar:
+    """A one-line text progress bar (redrawn in place on a terminal, sparse otherwise)."""
+
+    def __init__(self, stream: TextIO | None = None, width: int = 30) -> None:
+        self.stream = stream or sys.stderr
+        self.width = width
+        self.start = time.monotonic()
+        self._last = -1
+
+    def __call__(self, fraction: float) -> None:
+        pct = int(fraction * 100)
+        tty = self.stream.isatty()
+        if pct == self._last or (not tty and pct % 10 and pct != 100):
+            return
+        self._last = pct
+        done = int(self.width * fraction)
+        bar = "█" * done + "░" * (self.width - done)
+        elapsed = time.monotonic() - self.start
+        line = f"レンダリング中 |{bar}| {pct:3d}% {elapsed:5.1f}s"
+        self.stream.write(("\r" + line) if tty else line + "\n")
+        if tty and pct >= 100:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def render_command(input: Path, out: Path, aspect: str = "9:16") -> None:
+    """Render a text, DOCX, PDF or SRT file to ``out`` (MP4) and ``out``'s ``.jpg`` poster.
+
+    Raises ``EngineError`` (``IngestError`` carries a user-facing message).
+    """
+    if normalise_aspect(aspect) != aspect and aspect not in ASPECTS:
+        raise EngineError(f"unknown aspect {aspect!r}: use 9:16, 16:9 or 1:1")
+    with tempfile.TemporaryDirectory(prefix="studio-render-") as tmp_name:
+        tmp = Path(tmp_name)
+        doc = ingest_file(input.name, input, tmp / "media")
+        if doc.kind not in ("text", "subtitles") or not doc.text:
+            raise IngestError(4001, "台本にはテキスト（TXT・DOCX・PDF・SRT）を指定してください。")
+        draft = draft_from_script(doc.text, aspect, doc.cues)
+        if not draft["t"]:
+            raise IngestError(4001, "台本から文章を読み取れませんでした。")
+        bar = ProgressBar()
+        result = render_draft(draft, {}, tmp / "out", progress=bar)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(result.video), out)
+        poster = out.with_suffix(".jpg")
+        shutil.move(str(result.poster), poster)
+    print(
+        f"{out} ({result.width}x{result.height}, {result.duration_ms / 1000:.1f}s, "
+        f"{out.stat().st_size / 1e6:.1f} MB); poster {poster}",
+        file=sys.stderr,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Stand-alone entry point: ``python -m studio.engine.cli INPUT --out OUT``."""
+    parser = argparse.ArgumentParser(prog="studio render", description="Render a script to MP4.")
+    parser.add_argument("input", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--aspect", default="9:16", choices=sorted(ASPECTS))
+    args = parser.parse_args(argv)
+    try:
+        render_command(args.input, args.out, args.aspect)
+    except IngestError as exc:
+        print(f"エラー: {exc.message}", file=sys.stderr)
+        return 2
+    except EngineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

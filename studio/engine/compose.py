@@ -1,0 +1,123 @@
+"""Turn a plan into encoder layers: plates for scenes, text images, transitions (I/O)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from .backgrounds import gradient_plate, photo_plate, plate_size
+from .filtergraph import Overlay, SceneLayer, Transition
+from .fonts import load_font
+from .layout import break_lines, break_pages
+from .placement import (
+    CAPTION_MAX_LINES,
+    TITLE_MAX_LINES,
+    caption_font_px,
+    caption_max_width,
+    caption_xy,
+    split_span,
+    title_font_px,
+    title_max_width,
+    title_xy,
+)
+from .sniff import kind_of_format, sniff
+from .textimage import draw_caption, draw_title
+from .themes import theme_for
+from .timeline import FPS, Plan, ms_to_frame
+
+__all__ = ["TRANSITIONS", "caption_overlays", "media_kind", "scene_layers", "title_overlays"]
+
+#: Transitions used in turn between scenes (xfade names).
+TRANSITIONS = ("fade", "smoothleft", "circleopen", "smoothup")
+TRANSITION_FRAMES = 14
+
+
+def media_kind(path: Path) -> str | None:
+    """'image' or 'video' (or another kind) judged from the file's first bytes."""
+    try:
+        with path.open("rb") as fh:
+            fmt = sniff(fh.read(64))
+    except OSError:
+        return None
+    return kind_of_format(fmt) if fmt else None
+
+
+def scene_layers(
+    plan: Plan, media: Mapping[str, Path]
+) -> tuple[tuple[SceneLayer, ...], tuple[Transition, ...]]:
+    """One moving background per scene, and the crossfades between them.
+
+    Scene i is on screen over frames [a_i, b_i); each clip runs half a transition past
+    both ends so the crossfade is centred on the scene boundary.
+    """
+    theme = theme_for(plan.theme)
+    bounds = [(ms_to_frame(s.start_ms), ms_to_frame(s.end_ms)) for s in plan.scenes]
+    shortest = min(b - a for a, b in bounds)
+    half = max(0, min(TRANSITION_FRAMES // 2, shortest // 3)) if len(bounds) > 1 else 0
+    pw, ph = plate_size(plan.width, plan.height)
+    layers: list[SceneLayer] = []
+    transitions: list[Transition] = []
+    last = len(plan.scenes) - 1
+    for i, (scene, (a, b)) in enumerate(zip(plan.scenes, bounds, strict=True)):
+        frames = (b - a) + (half if i > 0 else 0) + (half if i < last else 0)
+        src = media.get(scene.source) if scene.source else None
+        kind = media_kind(src) if src is not None and src.exists() else None
+        if src is not None and kind == "video":
+            layers.append(SceneLayer(src, "clip", frames, scene.motion, pw, ph))
+        elif src is not None and kind == "image":
+            layers.append(SceneLayer(photo_plate(src, plan.width, plan.height), "still", frames,
+                                     scene.motion, pw, ph))  # fmt: skip
+        else:
+            plate = gradient_plate(theme, plan.width, plan.height, scene.index)
+            layers.append(SceneLayer(plate, "still", frames, scene.motion, pw, ph))
+        if i > 0 and half > 0:
+            transitions.append(
+                Transition(a - half, 2 * half, TRANSITIONS[(i - 1) % len(TRANSITIONS)])
+            )
+    return tuple(layers), tuple(transitions)
+
+
+def caption_overlays(plan: Plan) -> tuple[Overlay, ...]:
+    """Subtitle pages (at most two lines each) timed within their cue."""
+    out: list[Overlay] = []
+    total = ms_to_frame(plan.duration_ms)
+    for cap in plan.captions:
+        px = caption_font_px(cap.size, plan.width, plan.height)
+        font = load_font(px, bold=True)
+        max_w = caption_max_width(plan.width, plan.height, px)
+        pages = break_pages(cap.text, max_w, font.getlength, CAPTION_MAX_LINES)
+        spans = split_span(cap.start_ms, cap.end_ms, [sum(len(ln) for ln in p) for p in pages])
+        for page, (s, e) in zip(pages, spans, strict=True):
+            start, end = ms_to_frame(s), min(ms_to_frame(e), total)
+            if end - start < 2:
+                continue
+            img = draw_caption(page, px)
+            x, y = caption_xy(plan.width, plan.height, img.width, img.height)
+            fade = min(5, (end - start) // 4)
+            out.append(Overlay(img.path, x, y, start, end, fade, fade))
+    return tuple(out)
+
+
+def title_overlays(plan: Plan) -> tuple[Overlay, ...]:
+    """The title card(s), shrinking the type until the title fits in three lines."""
+    out: list[Overlay] = []
+    theme = theme_for(plan.theme)
+    total = ms_to_frame(plan.duration_ms)
+    for title in plan.titles:
+        px = title_font_px(plan.width, plan.height)
+        while True:
+            font = load_font(px, bold=True)
+            lines = break_lines(
+                title.text, title_max_width(plan.width, plan.height, px), font.getlength
+            )
+            if len(lines) <= TITLE_MAX_LINES or px <= 36:
+                break
+            px = int(px * 0.88)
+        img = draw_title(lines[: TITLE_MAX_LINES + 1], px, theme.accent)
+        x, y = title_xy(plan.width, plan.height, img.width, img.height)
+        start, end = ms_to_frame(title.start_ms), min(ms_to_frame(title.end_ms), total)
+        if end - start < 2:
+            continue
+        fade = min(FPS * 2 // 5, (end - start) // 4)
+        out.append(Overlay(img.path, x, y, start, end, fade, fade))
+    return tuple(out)

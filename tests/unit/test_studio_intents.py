@@ -1,0 +1,160 @@
+"""studio.intents: which chat phrases become which intents and edits."""
+
+from __future__ import annotations
+
+import pytest
+
+from studio.edits import (
+    MoveScene,
+    RemoveBgm,
+    RemoveScene,
+    SetAspect,
+    SetBgm,
+    SetLength,
+    SetNarration,
+    SetSpeed,
+    SetSubtitles,
+    SetSubtitleSize,
+    SetTheme,
+    SetTitle,
+    SetVolume,
+    SwapScenes,
+    UseMedia,
+)
+from studio.intents import (
+    AskAspect,
+    CreditsRequest,
+    EditRequest,
+    ExportRequest,
+    Generate,
+    Help,
+    StatusRequest,
+    parse,
+    parse_edits,
+)
+
+EDIT_PHRASES = [
+    ("タイトルを「春の新作、登場」に", [SetTitle("春の新作、登場")]),
+    ("タイトルを「30秒で完成」にして", [SetTitle("30秒で完成")]),
+    ('change the title to "Urban Dreams"', [SetTitle("Urban Dreams")]),
+    ("BGMをもっと落ち着いた曲にして", [SetBgm("calm")]),
+    ("BGMを明るい曲に", [SetBgm("upbeat")]),
+    ("BGMをコーポレートに", [SetBgm("corporate")]),
+    ("BGMをローファイにして音量を20%に", [SetBgm("lofi"), SetVolume(percent=20)]),
+    ("BGMを変える", [SetBgm(None)]),
+    ("add calm music", [SetBgm("calm")]),
+    ("BGMを消して", [RemoveBgm()]),
+    ("音楽なしで", [RemoveBgm()]),
+    ("remove the music", [RemoveBgm()]),
+    ("音量を20%に", [SetVolume(percent=20)]),
+    ("ＢＧＭの音量を２０％にしてください", [SetVolume(percent=20)]),
+    ("BGMを小さく", [SetVolume(delta=-15)]),
+    ("音量を大きく", [SetVolume(delta=15)]),
+    ("make the music louder", [SetVolume(delta=15)]),
+    ("縦長にして", [SetAspect("9:16")]),
+    ("１６：９にして", [SetAspect("16:9")]),
+    ("横長で", [SetAspect("16:9")]),
+    ("正方形にしてください", [SetAspect("1:1")]),
+    ("make it square", [SetAspect("1:1")]),
+    ("30秒にして", [SetLength(seconds=30)]),
+    ("1分くらいで", [SetLength(seconds=60)]),
+    ("動画の長さを15秒に", [SetLength(seconds=15)]),
+    ("動画を短くして", [SetLength(factor=0.75)]),
+    ("make the video 30 seconds", [SetLength(seconds=30)]),
+    ("字幕を大きく", [SetSubtitleSize("l")]),
+    ("字幕を小さくして", [SetSubtitleSize("s")]),
+    ("字幕を消して", [SetSubtitles(False)]),
+    ("字幕を付けて", [SetSubtitles(True)]),
+    ("no subtitles", [SetSubtitles(False)]),
+    ("色を青に", [SetTheme("ocean")]),
+    ("テーマを桜にして", [SetTheme("sakura")]),
+    ("カラーをモノクロに", [SetTheme("mono")]),
+    ("ナレーションなしで", [SetNarration(False)]),
+    ("ナレーションを付けて", [SetNarration(True)]),
+    ("ナレーションをゆっくりに", [SetSpeed(delta=-0.25)]),
+    ("もっと速く話して", [SetSpeed(delta=0.25)]),
+    ("もっとゆっくり", [SetSpeed(delta=-0.25)]),
+    ("1.5倍速で読み上げて", [SetSpeed(speed=1.5)]),
+    ("speak slower", [SetSpeed(delta=-0.25)]),
+    ("シーン2を削除", [RemoveScene(2)]),
+    ("シーン二を削除して", [RemoveScene(2)]),
+    ("2番目のシーンを消して", [RemoveScene(2)]),
+    ("remove scene 2", [RemoveScene(2)]),
+    ("シーン3を最初に", [MoveScene(3, 1)]),
+    ("シーン１を最後にして", [MoveScene(1, -1)]),
+    ("シーン1を3番目に", [MoveScene(1, 3)]),
+    ("move scene 3 to the start", [MoveScene(3, 1)]),
+    ("シーン1とシーン2を入れ替えて", [SwapScenes(1, 2)]),
+    ("swap scenes 1 and 2", [SwapScenes(1, 2)]),
+    ("アップロードした写真を背景に使って", [UseMedia(("image",))]),
+    ("動画を背景に使って", [UseMedia(("video",))]),
+    ("アップロードした素材を背景にして", [UseMedia(("image", "video"))]),
+    ("アップロードした音楽をBGMにして", [UseMedia(("audio",))]),
+]
+
+
+@pytest.mark.parametrize(("message", "edits"), EDIT_PHRASES)
+def test_edit_phrases(message: str, edits: list[object]) -> None:
+    intent = parse(message)
+    assert intent == EditRequest(tuple(edits))  # type: ignore[arg-type]
+
+
+def test_generate_request_without_script_uses_uploads() -> None:
+    assert parse("日本語のテキストからプロモーション動画を作成してください") == Generate(None, ())
+
+
+def test_generate_with_script_on_following_lines() -> None:
+    intent = parse(
+        "日本語のテキストからプロモーション動画を作成してください\nさくらカフェラテ、新登場。春限定です。"
+    )
+    assert intent == Generate("さくらカフェラテ、新登場。春限定です。", ())
+
+
+def test_generate_with_script_after_colon_and_options() -> None:
+    intent = parse("横長で動画を作って：さくらカフェラテ、新登場。春限定です。")
+    assert intent == Generate("さくらカフェラテ、新登場。春限定です。", (SetAspect("16:9"),))
+
+
+def test_ratio_colon_is_not_a_script_separator() -> None:
+    assert parse("9:16で動画を作って") == Generate(None, (SetAspect("9:16"),))
+
+
+def test_pasted_description_is_a_script() -> None:
+    text = "さくらカフェラテが新登場。春だけの特別な味わいです。"
+    assert parse(text) == Generate(text)
+
+
+def test_long_description_mentioning_videos_is_a_script() -> None:
+    text = (
+        "当店ではオリジナル動画を制作しています。駅から徒歩3分、明るい店内でゆっくり"
+        "お過ごしいただけます。ぜひ一度お越しください。"
+    )
+    assert parse(text) == Generate(text)
+
+
+@pytest.mark.parametrize(
+    "message", ["make a video", "generate my Japanese text prompts", "この原稿で作る", "動画を作る"]
+)
+def test_generate_phrases(message: str) -> None:
+    assert isinstance(parse(message), Generate)
+
+
+def test_other_intents() -> None:
+    assert parse("縦横比を変える") == AskAspect()
+    assert parse("書き出し") == ExportRequest()
+    assert parse("タイムラインを見る") == StatusRequest()
+    assert parse("クレジット残高") == CreditsRequest()
+    assert parse("导出") == ExportRequest()
+    assert parse("使い方") == Help(apologize=False)
+    assert parse("空を飛ばして") == Help(apologize=True)
+    assert parse("動画の雰囲気をもっとかっこよくしてほしいです。") == Help(apologize=True)
+
+
+def test_script_words_do_not_become_edits() -> None:
+    # A description mentioning bright shops and slow mornings is content, not a BGM or speed edit.
+    assert parse_edits("「明るい店内でゆっくり」") == []
+
+
+def test_several_edits_in_one_message_in_clause_order() -> None:
+    edits = parse_edits("縦長にして、字幕を大きく、BGMを消して")
+    assert edits == [SetAspect("9:16"), SetSubtitleSize("l"), RemoveBgm()]
