@@ -181,7 +181,7 @@ def describe_track(track: Track, lang: Lang) -> str:
         )
     if count > 1 and track.role in ("scene", "video"):
         what = f"{count} scenes" if lang == "en" else f"シーン{count}つ"
-    elif count > 1 and track.type == 7:
+    elif count > 1 and (track.type == 7 or track.role == "narration"):
         what = f"{count} lines" if lang == "en" else f"{count}件"
     else:
         what = _clip(name) or label

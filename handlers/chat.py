@@ -200,10 +200,15 @@ async def _finish(ctx: Ctx, run: _Run, before: draft.Draft) -> None:
             lines.append(ctx.t("run_done_no_change"))
     lines.extend(await _gui_extras(ctx, run, state))
     body = _join(lines)
-    if body:
-        await ctx.say(body, m.after_draft(ctx.lang))
     if gui.GuiAction.EXPORT in run.actions:
-        await export.start(ctx)
+        try:
+            await export.start(ctx, preface=body)  # the answer and "exporting" in one call
+        except Exception:
+            if body:  # the export was refused: the answer itself must not be lost
+                await ctx.say(body, m.after_draft(ctx.lang))
+            raise
+    elif body:
+        await ctx.say(body, m.after_draft(ctx.lang))
 
 
 async def _settle_after_drop(ctx: Ctx, run: _Run) -> None:

@@ -38,21 +38,25 @@ async def handle(ctx: Ctx, event: Inbound) -> None:
     await start(ctx)
 
 
-async def start(ctx: Ctx) -> None:
-    """Start an export of the user's current draft."""
+async def start(ctx: Ctx, preface: str = "") -> None:
+    """Start an export of the user's current draft.
+
+    `preface` (the backend's answer that asked for the export) goes out in the same
+    call, so one reply or push carries both.
+    """
     s = ctx.services
     if await s.renders.active(ctx.chat.key) is not None:
-        await ctx.say(ctx.t("export_already_running"))
+        await _answer(ctx, preface, ctx.t("export_already_running"))
         return
     make = [m.Choice(ctx.t("qr_make"), ctx.t("qr_make_text"))]
     ident = await s.sessions.get(ctx.chat.key)
     if ident is None or not ident.session_id:
-        await ctx.say(ctx.t("export_nothing"), make)
+        await _answer(ctx, preface, ctx.t("export_nothing"), make)
         return
     state = await ctx.backend.state()
     raw_draft = state.get("draft")
     if not draft.parse(raw_draft).exportable:
-        await ctx.say(ctx.t("export_nothing"), make)
+        await _answer(ctx, preface, ctx.t("export_nothing"), make)
         return
     ident = await ctx.backend.identity()
     assert ident.session_id
@@ -83,9 +87,14 @@ async def start(ctx: Ctx) -> None:
     RENDERS.labels("started").inc()
     log.info("export.started", render=render_id)
     if by_button:
-        await ctx.say(ctx.t("export_started_collect"), m.collect(ctx.lang))
+        await _answer(ctx, preface, ctx.t("export_started_collect"), m.collect(ctx.lang))
     else:
-        await ctx.say(ctx.t("export_started"))
+        await _answer(ctx, preface, ctx.t("export_started"), m.after_draft(ctx.lang)[1:])
+
+
+async def _answer(ctx: Ctx, preface: str, body: str, choices: list[m.Choice] | None = None) -> None:
+    messages = (m.texts(preface) if preface else []) + m.texts(body, choices or [])
+    await ctx.send(messages)
 
 
 def _aspect(state: dict[str, Any]) -> str | None:

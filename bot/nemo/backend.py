@@ -35,6 +35,8 @@ T = TypeVar("T")
 log = structlog.get_logger(__name__)
 
 OPERATOR_TOKEN_LIFETIME = 365 * 86_400.0
+# Transport errors that mean the request never reached the backend.
+_NOT_CONNECTED = ("ConnectError", "ConnectTimeout")
 
 
 class OperatorTokenRejected(NemoError):
@@ -194,6 +196,7 @@ class UserBackend:
         `on_sent` is awaited just before the message leaves.
         """
         renewed_token = renewed_session = waited = False
+        refused = 0
         while True:
             ident = await self.identity()
             assert ident.token and ident.session_id
@@ -203,6 +206,16 @@ class UserBackend:
                 first = await anext(stream)
             except StopAsyncIteration:
                 return
+            except BackendUnavailable as error:
+                # A 5xx answer instead of a stream, or no connection at all: the message
+                # never started, so it may go again (with backoff). Anything else (a stream
+                # that broke) may have reached the backend: never sent twice.
+                refused += 1
+                never_started = error.status is not None or error.message in _NOT_CONNECTED
+                if not never_started or refused >= self._policy.transient_attempts:
+                    raise
+                await asyncio.sleep(self._policy.backoff_base * 2 ** (refused - 1))
+                continue
             except TokenInvalid:
                 if renewed_token:
                     raise
