@@ -7,6 +7,7 @@ de-duplication mark, so a redelivered event is queued at most once.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import AsyncIterator
@@ -62,8 +63,11 @@ def create_app(settings: Settings) -> FastAPI:
         state["queue"] = jobs.make_queue(settings.redis_url)
         await state["queue"].connect()
         yield
-        await state["queue"].disconnect()
-        await state["services"].close()
+        # Shutting down while Redis is gone must not turn a clean stop into an error.
+        with contextlib.suppress(RedisError, OSError):
+            await state["queue"].disconnect()
+        with contextlib.suppress(RedisError, OSError):
+            await state["services"].close()
 
     app = FastAPI(title="LINE promo video bot", lifespan=lifespan, docs_url=None, redoc_url=None)
 
