@@ -42,10 +42,27 @@ def duck_envelope(active: Audio, rate: int = SAMPLE_RATE, smooth_s: float = 0.15
 def _decode(path: Path, seconds: float) -> Audio:
     """Decode any audio file to 48 kHz stereo float32 with ffmpeg."""
     proc = subprocess.run(
-        [ffmpeg_bin(), "-v", "error", "-nostdin", "-i", str(path), "-t", f"{seconds:.3f}",
-         "-f", "f32le", "-ac", "2", "-ar", str(SAMPLE_RATE), "-"],
-        capture_output=True, timeout=120, check=False,
-    )  # fmt: skip
+        [
+            ffmpeg_bin(),
+            "-v",
+            "error",
+            "-nostdin",
+            "-i",
+            str(path),
+            "-t",
+            f"{seconds:.3f}",
+            "-f",
+            "f32le",
+            "-ac",
+            "2",
+            "-ar",
+            str(SAMPLE_RATE),
+            "-",
+        ],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
     if proc.returncode != 0:
         return np.zeros((0, 2), np.float32)
     return np.frombuffer(proc.stdout, "<f4").reshape(-1, 2).copy()
@@ -56,10 +73,7 @@ def _add(buf: Audio, sound: Audio, start: int, gain: float | Audio = 1.0) -> Non
         return
     end = min(buf.shape[0], start + sound.shape[0])
     part = sound[: end - start]
-    if isinstance(gain, np.ndarray):
-        part = part * gain[start:end, None]
-    else:
-        part = part * gain
+    part = part * gain[start:end, None] if isinstance(gain, np.ndarray) else part * gain
     buf[start:end] += part
 
 

@@ -52,11 +52,6 @@ def photo_plate(src: Path, width: int, height: int) -> Path:
     return _save_jpeg(fitted, dest)
 
 
-def frame_plate(src: Path, width: int, height: int) -> Path:
-    """A still from ``src`` already decoded to an image file, cover-cropped (alias for clarity)."""
-    return photo_plate(src, width, height)
-
-
 def _disc(
     xx: np.ndarray, yy: np.ndarray, cx: float, cy: float, r: float, soft: float
 ) -> np.ndarray:

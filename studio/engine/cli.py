@@ -1,4 +1,4 @@
-"""``python -m studio render INPUT --out OUT.mp4 [--aspect ...]``: one-shot render with a progress bar."""
+"""``python -m studio render INPUT --out OUT.mp4 [--aspect ...]``: one-shot render, progress bar."""
 
 from __future__ import annotations
 
@@ -31,7 +31,9 @@ class ProgressBar:
     def __call__(self, fraction: float) -> None:
         pct = int(fraction * 100)
         tty = self.stream.isatty()
-        if pct == self._last or (not tty and pct % 10 and pct != 100):
+        # A terminal gets every percent, redrawn in place; a log gets every tenth.
+        step = 1 if tty else 10
+        if self._last >= 0 and pct // step <= self._last // step:
             return
         self._last = pct
         done = int(self.width * fraction)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from pathlib import Path
+
+from PIL import Image
 
 from .backgrounds import gradient_plate, photo_plate, plate_size
 from .filtergraph import Overlay, SceneLayer, Transition
@@ -20,6 +23,7 @@ from .placement import (
     title_max_width,
     title_xy,
 )
+from .probe import probe
 from .sniff import kind_of_format, sniff
 from .textimage import draw_caption, draw_title
 from .themes import theme_for
@@ -27,19 +31,39 @@ from .timeline import FPS, Plan, ms_to_frame
 
 __all__ = ["TRANSITIONS", "caption_overlays", "media_kind", "scene_layers", "title_overlays"]
 
+log = logging.getLogger(__name__)
+
 #: Transitions used in turn between scenes (xfade names).
 TRANSITIONS = ("fade", "smoothleft", "circleopen", "smoothup")
 TRANSITION_FRAMES = 14
 
 
 def media_kind(path: Path) -> str | None:
-    """'image' or 'video' (or another kind) judged from the file's first bytes."""
+    """'image' or 'video' (or another kind) judged from the file's content.
+
+    A video container without a picture (an .m4a named .mp4) counts as audio, so a scene
+    pointing at it falls back to a gradient instead of failing the render.
+    """
     try:
         with path.open("rb") as fh:
             fmt = sniff(fh.read(64))
     except OSError:
         return None
-    return kind_of_format(fmt) if fmt else None
+    kind = kind_of_format(fmt) if fmt else None
+    if kind == "video":
+        info = probe(path)
+        if info is None or info.video_codec is None or info.frames_are_image:
+            return "audio" if info is not None and info.audio_codec else None
+    return kind
+
+
+def _photo(src: Path, plan: Plan) -> Path | None:
+    """The photo's plate, or ``None`` when the file cannot be decoded (then: a gradient)."""
+    try:
+        return photo_plate(src, plan.width, plan.height)
+    except (OSError, ValueError, Image.DecompressionBombError):
+        log.warning("unreadable photo %s: using a gradient", src)
+        return None
 
 
 def scene_layers(
@@ -64,9 +88,8 @@ def scene_layers(
         kind = media_kind(src) if src is not None and src.exists() else None
         if src is not None and kind == "video":
             layers.append(SceneLayer(src, "clip", frames, scene.motion, pw, ph))
-        elif src is not None and kind == "image":
-            layers.append(SceneLayer(photo_plate(src, plan.width, plan.height), "still", frames,
-                                     scene.motion, pw, ph))  # fmt: skip
+        elif src is not None and kind == "image" and (photo := _photo(src, plan)) is not None:
+            layers.append(SceneLayer(photo, "still", frames, scene.motion, pw, ph))
         else:
             plate = gradient_plate(theme, plan.width, plan.height, scene.index)
             layers.append(SceneLayer(plate, "still", frames, scene.motion, pw, ph))
@@ -119,5 +142,6 @@ def title_overlays(plan: Plan) -> tuple[Overlay, ...]:
         if end - start < 2:
             continue
         fade = min(FPS * 2 // 5, (end - start) // 4)
-        out.append(Overlay(img.path, x, y, start, end, fade, fade))
+        rise = round(min(plan.width, plan.height) * 0.03)
+        out.append(Overlay(img.path, x, y, start, end, fade, fade, rise))
     return tuple(out)

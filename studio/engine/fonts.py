@@ -55,8 +55,11 @@ def find_font(bold: bool = True) -> FontFace | None:
         try:
             out = subprocess.run(
                 ["fc-match", "-f", "%{file}|%{index}", pattern],
-                capture_output=True, text=True, timeout=10, check=False,
-            ).stdout  # fmt: skip
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            ).stdout
         except (OSError, subprocess.TimeoutExpired):
             break
         path, _, index = out.partition("|")

@@ -154,9 +154,13 @@ def _ingest_av(name: str, src: Path, media_dir: Path, fmt: Format) -> Ingested:
             ext = ".webm"
         stored = _store(src, media_dir, name, ext)
         return Ingested(
-            kind="video", name=name, path=stored, duration_ms=info.duration_ms,
-            width=info.width, height=info.height,
-        )  # fmt: skip
+            kind="video",
+            name=name,
+            path=stored,
+            duration_ms=info.duration_ms,
+            width=info.width,
+            height=info.height,
+        )
     if info.audio_codec is not None and probe.decodes(src, "a"):
         if not info.duration_ms:
             raise _corrupt()
@@ -187,25 +191,18 @@ def ingest_file(name: str, src: Path, media_dir: Path) -> Ingested:
     with src.open("rb") as fh:
         head = fh.read(64)
     fmt = sniff(head)
-    kind = kind_of_format(fmt) if fmt is not None else "text"
-    expected = ACCEPTED_EXTENSIONS.get(ext)
-    # The content decides; an extension only has to agree on the broad family.
-    if expected is not None:
-        media = {"image", "video", "audio"}
-        agrees = (
-            kind == expected
-            or (expected == "subtitles" and kind == "text")
-            or (expected in media and kind in media - {"image"} and expected != "image")
-            or (expected == "text" and fmt is None and ext in (".pdf", ".docx"))
-        )
-        if not agrees:
-            raise _corrupt() if expected != "text" or fmt is not None else _unsupported()
+    if fmt is None:
+        # Not a known container: only a text file may look like that.
+        if ACCEPTED_EXTENSIONS.get(ext, "text") not in ("text", "subtitles") or ext in (
+            ".pdf",
+            ".docx",
+        ):
+            raise _corrupt()
+        return _ingest_text(name, src, media_dir, None, ext)
+    # The content decides (a PNG named .jpg is a PNG); the extension only had to be one we accept.
+    kind = kind_of_format(fmt)
     if kind == "image":
-        assert fmt is not None
         return _ingest_image(name, src, media_dir, fmt)
     if kind in ("video", "audio"):
-        assert fmt is not None
         return _ingest_av(name, src, media_dir, fmt)
-    if expected == "text" and ext in (".pdf", ".docx") and fmt is None:
-        raise _corrupt()
     return _ingest_text(name, src, media_dir, fmt, ext)

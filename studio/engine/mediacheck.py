@@ -37,9 +37,20 @@ class OutputInfo:
 def output_info(path: Path) -> OutputInfo:
     """ffprobe ``path``."""
     out = subprocess.run(
-        [ffprobe_bin(), "-v", "error", "-print_format", "json", "-show_format", "-show_streams", str(path)],
-        capture_output=True, check=True, timeout=60,
-    ).stdout  # fmt: skip
+        [
+            ffprobe_bin(),
+            "-v",
+            "error",
+            "-print_format",
+            "json",
+            "-show_format",
+            "-show_streams",
+            str(path),
+        ],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
     data: dict[str, Any] = json.loads(out)
     video = next(s for s in data["streams"] if s["codec_type"] == "video")
     audio = next((s for s in data["streams"] if s["codec_type"] == "audio"), None)
@@ -85,10 +96,26 @@ def frame_rgb(path: Path, at_s: float) -> npt.NDArray[np.uint8]:
     """The frame at ``at_s`` seconds as an (h, w, 3) RGB array."""
     info = output_info(path)
     raw = subprocess.run(
-        [ffmpeg_bin(), "-v", "error", "-ss", f"{at_s:.3f}", "-i", str(path), "-frames:v", "1",
-         "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
-        capture_output=True, check=True, timeout=60,
-    ).stdout  # fmt: skip
+        [
+            ffmpeg_bin(),
+            "-v",
+            "error",
+            "-ss",
+            f"{at_s:.3f}",
+            "-i",
+            str(path),
+            "-frames:v",
+            "1",
+            "-f",
+            "rawvideo",
+            "-pix_fmt",
+            "rgb24",
+            "-",
+        ],
+        capture_output=True,
+        check=True,
+        timeout=60,
+    ).stdout
     return np.frombuffer(raw, np.uint8).reshape(info.height, info.width, 3)
 
 

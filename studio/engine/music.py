@@ -40,21 +40,52 @@ MOODS: dict[str, Mood] = {
     m.name: m
     for m in (
         # C G Am F: the bright "pop" progression.
-        Mood("upbeat", "明るいポップス", 120, ((60, 64, 67), (55, 59, 62), (57, 60, 64), (53, 57, 60)),
-             "pluck", "pop", 0.25, brightness=1.0),
+        Mood(
+            "upbeat",
+            "明るいポップス",
+            120,
+            ((60, 64, 67), (55, 59, 62), (57, 60, 64), (53, 57, 60)),
+            "pluck",
+            "pop",
+            0.25,
+            brightness=1.0,
+        ),
         # Fmaj7 Em7 Dm7 Cmaj7, slow piano over a pad.
-        Mood("calm", "落ち着いたピアノ", 72,
-             ((53, 57, 60, 64), (52, 55, 59, 62), (50, 53, 57, 60), (48, 52, 55, 59)),
-             "piano", "", 0.45, brightness=0.6),
+        Mood(
+            "calm",
+            "落ち着いたピアノ",
+            72,
+            ((53, 57, 60, 64), (52, 55, 59, 62), (50, 53, 57, 60), (48, 52, 55, 59)),
+            "piano",
+            "",
+            0.45,
+            brightness=0.6,
+        ),
         # D A Bm G with a steady four-on-the-floor and 8th-note plucks.
-        Mood("corporate", "コーポレート", 108, ((62, 66, 69), (57, 61, 64), (59, 62, 66), (55, 59, 62)),
-             "pluck", "four", 0.4, brightness=0.8),
+        Mood(
+            "corporate",
+            "コーポレート",
+            108,
+            ((62, 66, 69), (57, 61, 64), (59, 62, 66), (55, 59, 62)),
+            "pluck",
+            "four",
+            0.4,
+            brightness=0.8,
+        ),
         # ii-V-I-vi with sevenths, swung hats, dark keys.
-        Mood("lofi", "ローファイ", 80,
-             ((50, 53, 57, 60), (55, 59, 62, 65), (48, 52, 55, 59), (57, 60, 64, 67)),
-             "keys", "lofi", 0.3, swing=0.18, brightness=0.45),
+        Mood(
+            "lofi",
+            "ローファイ",
+            80,
+            ((50, 53, 57, 60), (55, 59, 62, 65), (48, 52, 55, 59), (57, 60, 64, 67)),
+            "keys",
+            "lofi",
+            0.3,
+            swing=0.18,
+            brightness=0.45,
+        ),
     )
-}  # fmt: skip
+}
 
 
 def mood_for(name: str | None) -> Mood:
@@ -101,12 +132,12 @@ def _pad(freqs: list[float], dur: float, bright: float) -> Audio:
     out = np.zeros(n, np.float32)
     for f in freqs:
         for detune in (-0.12, 0.12):  # two slightly detuned voices: a chorus-like width
-            ff = _hz(f + detune / 1.0)
+            ff = _hz(f + detune)
             for k in range(1, 5):
                 out += (bright**k / k) * np.sin(2 * np.pi * ff * k * t).astype(np.float32)
     attack = min(0.6, dur / 3)
     env = np.minimum(1.0, t / attack) * np.minimum(1.0, (dur - t) / attack)
-    return (out * env.astype(np.float32)) / max(len(freqs), 1)
+    return (out * env.astype(np.float32) / max(len(freqs), 1)).astype(np.float32)
 
 
 def _kick() -> Audio:
@@ -169,15 +200,25 @@ def synth_loop(mood: Mood) -> Audio:
             for s in range(8):
                 at = t0 + s * beat / 2
                 note = chord[pattern[s] % len(chord)] + 12
-                _add(buf, _tone(_hz(note), beat * 0.9, 6, 7.0, 0.003, 0.55 * bright + 0.2), at,
-                     0.22, pan=0.3 if s % 2 else -0.3)  # fmt: skip
+                _add(
+                    buf,
+                    _tone(_hz(note), beat * 0.9, 6, 7.0, 0.003, 0.55 * bright + 0.2),
+                    at,
+                    0.22,
+                    pan=0.3 if s % 2 else -0.3,
+                )
         elif mood.lead == "piano":
             pattern = [0, 2, 1, 3, 2, 1]
             for s in range(6):
                 at = t0 + s * bar / 6
                 note = chord[pattern[s] % len(chord)] + 12
-                _add(buf, _tone(_hz(note), bar / 6 * 2.2, 6, 2.2, 0.004, 0.45), at, 0.3,
-                     pan=(s - 2.5) / 8)  # fmt: skip
+                _add(
+                    buf,
+                    _tone(_hz(note), bar / 6 * 2.2, 6, 2.2, 0.004, 0.45),
+                    at,
+                    0.3,
+                    pan=(s - 2.5) / 8,
+                )
         else:  # lo-fi keys: a soft chord stab on 1 and the "and" of 2
             for at in (t0, t0 + beat * 1.5 + mood.swing * beat):
                 for note in chord:

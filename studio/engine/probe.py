@@ -57,11 +57,19 @@ def probe(path: Path, timeout: float = 30.0) -> MediaInfo | None:
     try:
         proc = subprocess.run(
             [
-                ffprobe_bin(), "-v", "error", "-print_format", "json",
-                "-show_format", "-show_streams", str(path),
+                ffprobe_bin(),
+                "-v",
+                "error",
+                "-print_format",
+                "json",
+                "-show_format",
+                "-show_streams",
+                str(path),
             ],
-            capture_output=True, timeout=timeout, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     if proc.returncode != 0:
@@ -104,11 +112,24 @@ def decodes(path: Path, stream: str, timeout: float = 60.0) -> bool:
     try:
         proc = subprocess.run(
             [
-                ffmpeg_bin(), "-v", "error", "-xerror", "-t", "1", "-i", str(path),
-                "-map", f"0:{stream}:0", "-f", "null", "-",
+                ffmpeg_bin(),
+                "-v",
+                "error",
+                "-xerror",
+                "-t",
+                "1",
+                "-i",
+                str(path),
+                "-map",
+                f"0:{stream}:0",
+                "-f",
+                "null",
+                "-",
             ],
-            capture_output=True, timeout=timeout, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return False
     return proc.returncode == 0

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +36,9 @@ LINE_MAX_BYTES = 200 * 1024 * 1024
 #: Share of the progress bar for preparing audio and images (the encode gets the rest).
 _PREP_SHARE = 0.12
 _TIMEOUT_S = 30 * 60
+#: Encodes allowed at once in this process: x264 already uses every core, so a second
+#: concurrent encode only doubles memory and makes both late.
+_ENCODE_SLOTS = threading.BoundedSemaphore(max(1, int(os.environ.get("STUDIO_RENDER_SLOTS", "1"))))
 _VERSION = 1
 
 Progress = Callable[[float], None]
@@ -42,7 +48,7 @@ Progress = Callable[[float], None]
 class Timings:
     """Seconds spent in each stage of the last render (for the benchmark)."""
 
-    tts: float = 0.0
+    tts: float = 0.0  # narration (in parallel with the two picture stages below)
     music_mix: float = 0.0
     backgrounds: float = 0.0
     text_images: float = 0.0
@@ -76,6 +82,16 @@ def _with_narration(plan: Plan) -> tuple[Plan, list[PlacedVoice]]:
         scenes = (*plan.scenes[:-1], dataclasses.replace(last, end_ms=total))
         plan = dataclasses.replace(plan, duration_ms=total, scenes=scenes)
     return plan, placed
+
+
+def _warm_pictures(plan: Plan, media: Mapping[str, Path]) -> tuple[float, float]:
+    """Make every background plate and text image (cached); returns the seconds each took."""
+    t0 = time.perf_counter()
+    scene_layers(plan, media)
+    t1 = time.perf_counter()
+    caption_overlays(plan)
+    title_overlays(plan)
+    return t1 - t0, time.perf_counter() - t1
 
 
 def _poster_frame(plan: Plan) -> int:
@@ -131,14 +147,22 @@ def render_plan(
     timings = Timings()
     t0 = time.perf_counter()
     _report(progress, 0.0)
-    plan, voices = _with_narration(plan)
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="render-prep") as pool:
+        # Pictures (plates, text images) do not depend on narration timing: draw them
+        # into the cache on the second core while the voice is synthesised.
+        pictures = pool.submit(_warm_pictures, plan, media)
+        plan, voices = _with_narration(plan)
+        timings.tts = time.perf_counter() - t0
+        timings.backgrounds, timings.text_images = pictures.result()
     t1 = time.perf_counter()
-    timings.tts = t1 - t0
-    _report(progress, _PREP_SHARE * 0.4)
+    _report(progress, _PREP_SHARE * 0.5)
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    key = cache_key(_VERSION, dataclasses.asdict(plan),
-                    {k: [str(v), v.stat().st_mtime_ns if v.exists() else 0] for k, v in media.items()})  # fmt: skip
+    key = cache_key(
+        _VERSION,
+        dataclasses.asdict(plan),
+        {k: [str(v), v.stat().st_mtime_ns if v.exists() else 0] for k, v in media.items()},
+    )
     video = out_dir / f"video-{key}.mp4"
     poster = out_dir / f"poster-{key}.jpg"
     if video.exists() and poster.exists():
@@ -154,22 +178,25 @@ def render_plan(
             )
         t2 = time.perf_counter()
         timings.music_mix = t2 - t1
-        layers, transitions = scene_layers(plan, media)
-        t3 = time.perf_counter()
-        timings.backgrounds = t3 - t2
-        _report(progress, _PREP_SHARE * 0.7)
+        layers, transitions = scene_layers(plan, media)  # cache hits by now
         overlays = (*caption_overlays(plan), *title_overlays(plan))
         t4 = time.perf_counter()
-        timings.text_images = t4 - t3
         _report(progress, _PREP_SHARE)
         job = Job(
-            width=plan.width, height=plan.height, fps=FPS, frames=ms_to_frame(plan.duration_ms),
-            scenes=layers, transitions=transitions, overlays=overlays, audio=audio,
+            width=plan.width,
+            height=plan.height,
+            fps=FPS,
+            frames=ms_to_frame(plan.duration_ms),
+            scenes=layers,
+            transitions=transitions,
+            overlays=overlays,
+            audio=audio,
             video_out=tmp / "out.mp4",
-        )  # fmt: skip
+        )
         script = tmp / "graph.txt"
         script.write_text(filter_graph(job), encoding="utf-8")
-        _run_ffmpeg(ffmpeg_args(job, script, ffmpeg_bin()), job.frames, progress)
+        with _ENCODE_SLOTS:
+            _run_ffmpeg(ffmpeg_args(job, script, ffmpeg_bin()), job.frames, progress)
         timings.encode = time.perf_counter() - t4
         if not job.video_out.exists():
             raise RenderError("ffmpeg produced no output")
@@ -178,8 +205,10 @@ def render_plan(
         still = tmp / "poster.jpg"
         proc = subprocess.run(
             poster_args(job.video_out, _poster_frame(plan), FPS, still, ffmpeg_bin()),
-            capture_output=True, timeout=120, check=False,
-        )  # fmt: skip
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
         if proc.returncode != 0 or not still.exists():
             raise RenderError(f"poster extraction failed: {proc.stderr[-500:]!r}")
         _shrink_poster(still)
@@ -209,5 +238,6 @@ def render_draft(
     if plan.duration_ms <= 0 or not plan.scenes:
         raise RenderError("the draft has nothing to render (no tracks with segments)")
     plan, video, poster = render_plan(plan, media, Path(out_dir), progress)
-    return RenderResult(video, poster, ms_to_frame(plan.duration_ms) * 1000 // FPS,
-                        plan.width, plan.height)  # fmt: skip
+    return RenderResult(
+        video, poster, ms_to_frame(plan.duration_ms) * 1000 // FPS, plan.width, plan.height
+    )

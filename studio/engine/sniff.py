@@ -7,19 +7,46 @@ from typing import Literal
 __all__ = ["ACCEPTED_EXTENSIONS", "Format", "kind_of_format", "sniff"]
 
 Format = Literal[
-    "jpeg", "png", "gif", "webp", "wav", "avi", "mp4", "mov", "m4a",
-    "matroska", "mp3", "aac", "pdf", "zip",
-]  # fmt: skip
+    "jpeg",
+    "png",
+    "gif",
+    "webp",
+    "wav",
+    "avi",
+    "mp4",
+    "mov",
+    "m4a",
+    "matroska",
+    "mp3",
+    "aac",
+    "pdf",
+    "zip",
+]
 
 #: Extensions the contract accepts (docs/nemovideo-api.md), mapped to the expected kind.
 ACCEPTED_EXTENSIONS: dict[str, str] = {
-    ".txt": "text", ".text": "text", ".md": "text", ".docx": "text", ".pdf": "text",
+    ".txt": "text",
+    ".text": "text",
+    ".md": "text",
+    ".docx": "text",
+    ".pdf": "text",
     ".srt": "subtitles",
-    ".jpg": "image", ".jpeg": "image", ".png": "image", ".webp": "image", ".gif": "image",
-    ".mp4": "video", ".mov": "video", ".avi": "video", ".webm": "video", ".mkv": "video",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".png": "image",
+    ".webp": "image",
+    ".gif": "image",
+    ".mp4": "video",
+    ".mov": "video",
+    ".avi": "video",
+    ".webm": "video",
+    ".mkv": "video",
     ".m4v": "video",
-    ".mp3": "audio", ".wav": "audio", ".m4a": "audio", ".aac": "audio",
-}  # fmt: skip
+    ".mp3": "audio",
+    ".wav": "audio",
+    ".m4a": "audio",
+    ".aac": "audio",
+}
 
 _AUDIO_BRANDS = {b"M4A ", b"M4B ", b"M4P ", b"F4A "}
 

@@ -70,10 +70,7 @@ def _cue_scenes(lines: Sequence[Line], groups: Sequence[Sequence[int]]) -> list[
     bounds: list[tuple[int, int]] = []
     start = 0
     for k, group in enumerate(groups):
-        if k + 1 < len(groups):
-            end = lines[groups[k + 1][0]][0]
-        else:
-            end = lines[group[-1]][1] + TAIL_MS
+        end = lines[groups[k + 1][0]][0] if k + 1 < len(groups) else lines[group[-1]][1] + TAIL_MS
         end = max(end, start + 1)
         bounds.append((start, end))
         start = end
@@ -126,35 +123,55 @@ def draft_from_script(
 
     scenes: list[dict[str, Any]] = []
     for n, (group, (start, end)) in enumerate(zip(groups, bounds, strict=True), start=1):
-        scenes.append({
-            "id": f"seg_scene_{n}", "s": start, "d": end - start,
-            "m": {"name": _label(lines[group[0]][2], n),
-                  "text": "".join(lines[i][2] for i in group), "source": None,
-                  "motion": MOTIONS[(n - 1) % len(MOTIONS)]},
-        })  # fmt: skip
+        scenes.append(
+            {
+                "id": f"seg_scene_{n}",
+                "s": start,
+                "d": end - start,
+                "m": {
+                    "name": _label(lines[group[0]][2], n),
+                    "text": "".join(lines[i][2] for i in group),
+                    "source": None,
+                    "motion": MOTIONS[(n - 1) % len(MOTIONS)],
+                },
+            }
+        )
     total = bounds[-1][1]
     if total < TITLE_MS + 1000:
         total = TITLE_MS + 1000
         scenes[-1]["d"] = total - scenes[-1]["s"]
 
     narration = [
-        {"id": f"seg_narr_{i}", "s": s, "d": e - s,
-         "m": {"text": t, "voice": "mei", "speed": speed}}
+        {
+            "id": f"seg_narr_{i}",
+            "s": s,
+            "d": e - s,
+            "m": {"text": t, "voice": "mei", "speed": speed},
+        }
         for i, (s, e, t) in enumerate(lines, start=1)
-    ]  # fmt: skip
+    ]
     subtitles = [
         {"id": f"seg_sub_{i}", "s": s, "d": e - s, "m": {"text": t, "size": subtitle_size}}
         for i, (s, e, t) in enumerate(lines, start=1)
     ]
     chosen = mood_for(mood)
-    bgm = [{"id": "seg_bgm_1", "s": 0, "d": total,
-            "m": {"name": chosen.label, "mood": chosen.name, "volume": bgm_volume}}]  # fmt: skip
+    bgm = [
+        {
+            "id": "seg_bgm_1",
+            "s": 0,
+            "d": total,
+            "m": {"name": chosen.label, "mood": chosen.name, "volume": bgm_volume},
+        }
+    ]
     titles = [{"id": "seg_title_1", "s": 0, "d": min(TITLE_MS, total), "m": {"text": name}}]
     return {
         "d": total,
         "m": {
-            "name": name, "aspect": aspect, "theme": theme or guess_theme(text),
-            "target_s": round(total / 1000), "subtitles": {"on": True, "size": subtitle_size},
+            "name": name,
+            "aspect": aspect,
+            "theme": theme or guess_theme(text),
+            "target_s": round(total / 1000),
+            "subtitles": {"on": True, "size": subtitle_size},
             "narration": {"on": True, "speed": speed},
         },
         "t": [
@@ -164,4 +181,4 @@ def draft_from_script(
             _track("trk_title", 7, "タイトル", "title", titles),
             _track("trk_subtitle", 7, "字幕", "subtitle", subtitles),
         ],
-    }  # fmt: skip
+    }

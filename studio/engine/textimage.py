@@ -68,8 +68,13 @@ def _draw_block(
         sd = ImageDraw.Draw(shade)
         off = max(2, size // 24)
         for i, line in enumerate(lines):
-            sd.text((w / 2 + optical_shift(line, size) + off, top + i * pitch + off), line, font=font, anchor="ma",
-                    fill=(0, 0, 0, 150))  # fmt: skip
+            sd.text(
+                (w / 2 + optical_shift(line, size) + off, top + i * pitch + off),
+                line,
+                font=font,
+                anchor="ma",
+                fill=(0, 0, 0, 150),
+            )
         img.alpha_composite(shade.filter(ImageFilter.GaussianBlur(max(1, size // 20))))
     draw = ImageDraw.Draw(img)
     for i, line in enumerate(lines):
@@ -78,7 +83,7 @@ def _draw_block(
     return img
 
 
-def _cached(kind: str, params: tuple[object, ...], make: Image.Image | None = None) -> Path:
+def _cached(kind: str, params: tuple[object, ...]) -> Path:
     face = find_font(True)
     key = cache_key(kind, _VERSION, face.path if face else None, params)
     return cache_path("text", key, ".png")
@@ -109,9 +114,15 @@ def draw_caption(lines: list[str], size: int) -> TextImage:
     if hit is not None:
         return hit
     img = _draw_block(
-        lines, size, text_rgb=(255, 255, 255), box_rgba=(12, 12, 20, 168),
-        pad_x=round(size * 0.6), pad_y=round(size * 0.38), radius=round(size * 0.45), shadow=False,
-    )  # fmt: skip
+        lines,
+        size,
+        text_rgb=(255, 255, 255),
+        box_rgba=(12, 12, 20, 168),
+        pad_x=round(size * 0.6),
+        pad_y=round(size * 0.38),
+        radius=round(size * 0.45),
+        shadow=False,
+    )
     return _save(img, dest)
 
 
@@ -123,7 +134,13 @@ def draw_title(lines: list[str], size: int, accent: RGB) -> TextImage:
     if hit is not None:
         return hit
     img = _draw_block(
-        lines, size, text_rgb=(255, 255, 255), box_rgba=(*accent, 226),
-        pad_x=round(size * 0.7), pad_y=round(size * 0.5), radius=round(size * 0.3), shadow=True,
-    )  # fmt: skip
+        lines,
+        size,
+        text_rgb=(255, 255, 255),
+        box_rgba=(*accent, 226),
+        pad_x=round(size * 0.7),
+        pad_y=round(size * 0.5),
+        radius=round(size * 0.3),
+        shadow=True,
+    )
     return _save(img, dest)

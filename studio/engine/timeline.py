@@ -120,7 +120,7 @@ class Plan:
 
 
 def normalise_aspect(aspect: object) -> str:
-    """``9:16``, ``16:9`` or ``1:1`` (accepts ``9x16``, ``縦``, ``landscape`` ...); 9:16 otherwise."""
+    """``9:16``, ``16:9`` or ``1:1`` (also ``9x16``, ``横``, ``square`` ...); else 9:16."""
     text = str(aspect or "").strip().lower().replace("x", ":").replace("/", ":").replace("：", ":")
     if text in ASPECTS:
         return text
@@ -273,17 +273,22 @@ def parse_draft(draft: Mapping[str, Any], aspect: str | None = None) -> Plan:
     scenes: list[ScenePlan] = []
     if raw_scenes:
         total = max(total, raw_scenes[-1][0] + (raw_scenes[-1][1] or DEFAULT_SEGMENT_MS))
-    for i, (start, dur, seg) in enumerate(raw_scenes):
+    for i, (start, _dur, seg) in enumerate(raw_scenes):
         m = _meta(seg)
         begin = 0 if i == 0 else max(start, scenes[-1].start_ms + MIN_SCENE_MS)
         motion = str(m.get("motion") or "")
         source = m.get("source")
-        scenes.append(ScenePlan(
-            index=i, start_ms=begin, end_ms=0,
-            source=str(source) if source not in (None, "") else None,
-            motion=motion if motion in MOTIONS else MOTIONS[i % len(MOTIONS)],
-            text=_text(m), name=str(m.get("name") or ""),
-        ))  # fmt: skip
+        scenes.append(
+            ScenePlan(
+                index=i,
+                start_ms=begin,
+                end_ms=0,
+                source=str(source) if source not in (None, "") else None,
+                motion=motion if motion in MOTIONS else MOTIONS[i % len(MOTIONS)],
+                text=_text(m),
+                name=str(m.get("name") or ""),
+            )
+        )
     if total <= 0:
         return Plan(asp, width, height, 0, meta.get("theme"), (), (), (), (), (), ())
     if not scenes:
@@ -306,15 +311,26 @@ def parse_draft(draft: Mapping[str, Any], aspect: str | None = None) -> Plan:
                 size = str(m.get("size") or default_size).lower()
                 text = _text(m)
                 if text and start < total:
-                    captions.append(CaptionPlan(
-                        start, span_end(start, dur, total), text,
-                        size if size in SUBTITLE_SIZES else "m",
-                    ))  # fmt: skip
+                    captions.append(
+                        CaptionPlan(
+                            start,
+                            span_end(start, dur, total),
+                            text,
+                            size if size in SUBTITLE_SIZES else "m",
+                        )
+                    )
         else:
             # No subtitle track: the scenes' own text is the natural caption.
             size = default_size if default_size in SUBTITLE_SIZES else "m"
             captions = [CaptionPlan(s.start_ms, s.end_ms, s.text, size) for s in filled if s.text]
     captions.sort(key=lambda c: c.start_ms)
+    # Two captions never share the screen: an overlapping one ends where the next begins.
+    captions = [
+        CaptionPlan(c.start_ms, min(c.end_ms, nxt.start_ms), c.text, c.size)
+        if nxt is not None and nxt.start_ms > c.start_ms
+        else c
+        for c, nxt in zip(captions, [*captions[1:], None], strict=False)
+    ]
 
     titles = [
         TitlePlan(
@@ -331,23 +347,46 @@ def parse_draft(draft: Mapping[str, Any], aspect: str | None = None) -> Plan:
             text = _text(m)
             if text and start < total:
                 speed = clamp_speed(m["speed"]) if "speed" in m else default_speed
-                voices.append(VoicePlan(start, span_end(start, dur, total), text, speed,
-                                        str(m.get("voice") or "mei")))  # fmt: skip
+                voices.append(
+                    VoicePlan(
+                        start,
+                        span_end(start, dur, total),
+                        text,
+                        speed,
+                        str(m.get("voice") or "mei"),
+                    )
+                )
 
     bgm = [
-        BgmPlan(start, span_end(start, dur, total), str(_meta(seg).get("mood") or "upbeat"),
-                _volume(_meta(seg), 35))
+        BgmPlan(
+            start,
+            span_end(start, dur, total),
+            str(_meta(seg).get("mood") or "upbeat"),
+            _volume(_meta(seg), 35),
+        )
         for start, dur, seg in by_role.get("bgm", [])
         if start < total
-    ]  # fmt: skip
+    ]
     audios = [
-        AudioPlan(start, span_end(start, dur, total), str(_meta(seg).get("source")),
-                  _volume(_meta(seg), 100))
+        AudioPlan(
+            start,
+            span_end(start, dur, total),
+            str(_meta(seg).get("source")),
+            _volume(_meta(seg), 100),
+        )
         for start, dur, seg in by_role.get("audio", [])
         if _meta(seg).get("source") and start < total
-    ]  # fmt: skip
+    ]
     return Plan(
-        aspect=asp, width=width, height=height, duration_ms=total, theme=meta.get("theme"),
-        scenes=tuple(filled), captions=tuple(captions), titles=tuple(titles),
-        voices=tuple(voices), bgm=tuple(bgm), audios=tuple(audios),
-    )  # fmt: skip
+        aspect=asp,
+        width=width,
+        height=height,
+        duration_ms=total,
+        theme=meta.get("theme"),
+        scenes=tuple(filled),
+        captions=tuple(captions),
+        titles=tuple(titles),
+        voices=tuple(voices),
+        bgm=tuple(bgm),
+        audios=tuple(audios),
+    )

@@ -14,7 +14,7 @@ import numpy as np
 
 from .cache import cache_key, cache_path
 from .errors import RenderError
-from .wavio import SAMPLE_RATE, Audio, read_wav, write_wav
+from .wavio import SAMPLE_RATE, Audio, wav_ms, write_wav
 
 __all__ = ["VOICES", "clamp_speed", "narration_ms", "narration_wav"]
 
@@ -119,10 +119,6 @@ def narration_ms(text: str, speed: float = 1.0) -> int:
     if hit is not None:
         return hit
     path = narration_wav(*key)
-    if path is None:
-        ms = 0
-    else:
-        samples, rate = read_wav(path)
-        ms = round(len(samples) * 1000 / rate)
+    ms = 0 if path is None else wav_ms(path)
     _DURATIONS[key] = ms
     return ms

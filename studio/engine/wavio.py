@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from .cache import temp_sibling
 
-__all__ = ["SAMPLE_RATE", "read_wav", "write_wav"]
+__all__ = ["SAMPLE_RATE", "read_wav", "wav_ms", "write_wav"]
 
 SAMPLE_RATE = 48_000
 Audio = npt.NDArray[np.float32]
@@ -29,6 +29,12 @@ def write_wav(path: Path, samples: Audio, rate: int = SAMPLE_RATE) -> Path:
         wf.writeframes(pcm.tobytes())
     tmp.replace(path)
     return path
+
+
+def wav_ms(path: Path) -> int:
+    """Length of a WAV file in ms, from its header."""
+    with wave.open(str(path), "rb") as wf:
+        return round(wf.getnframes() * 1000 / wf.getframerate())
 
 
 def read_wav(path: Path) -> tuple[Audio, int]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from PIL import Image
 
@@ -41,10 +42,38 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     checker = folder / "checker.png"
     Image.fromarray(np.stack([board] * 3, axis=2)).save(checker)
     clip, tone = folder / "clip.mp4", folder / "tone.m4a"
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=s=640x360:r=30:d=2",
-                    "-c:v", "libx264", str(clip)], check=True)  # fmt: skip
-    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "sine=f=440:d=4",
-                    "-c:a", "aac", str(tone)], check=True)  # fmt: skip
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=s=640x360:r=30:d=2",
+            "-c:v",
+            "libx264",
+            str(clip),
+        ],
+        check=True,
+    )
+    subprocess.run(
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=f=440:d=4",
+            "-c:a",
+            "aac",
+            str(tone),
+        ],
+        check=True,
+    )
     return {"red": red, "blue": blue, "checker": checker, "clip": clip, "tone": tone}
 
 
@@ -52,22 +81,67 @@ def base(**meta: Any) -> dict[str, Any]:
     """Two scenes (red photo, blue photo), narration, music, title and a subtitle."""
     return {
         "d": 4000,
-        "m": {"name": "テスト", "aspect": "1:1", "theme": "ocean",
-              "subtitles": {"on": True, "size": "m"}, "narration": {"on": True, "speed": 1.0}, **meta},
+        "m": {
+            "name": "テスト",
+            "aspect": "1:1",
+            "theme": "ocean",
+            "subtitles": {"on": True, "size": "m"},
+            "narration": {"on": True, "speed": 1.0},
+            **meta,
+        },
         "t": [
-            {"id": "trk_video", "tt": 0, "m": {"role": "scene"}, "sg": [
-                {"id": "s1", "s": 0, "d": 2000, "m": {"text": "赤", "source": "red", "motion": "zoom_in"}},
-                {"id": "s2", "s": 2000, "d": 2000, "m": {"text": "青", "source": "blue", "motion": "zoom_out"}}]},
-            {"id": "trk_narration", "tt": 1, "m": {"role": "narration"}, "sg": [
-                {"id": "n1", "s": 300, "d": 2500, "m": {"text": "春の新作ができました。", "voice": "mei"}}]},
-            {"id": "trk_bgm", "tt": 1, "m": {"role": "bgm"}, "sg": [
-                {"id": "b1", "s": 0, "d": 4000, "m": {"mood": "upbeat", "volume": 35}}]},
-            {"id": "trk_title", "tt": 7, "m": {"role": "title"}, "sg": [
-                {"id": "t1", "s": 0, "d": 1500, "m": {"text": "春の新作"}}]},
-            {"id": "trk_subtitle", "tt": 7, "m": {"role": "subtitle"}, "sg": [
-                {"id": "c1", "s": 1600, "d": 2200, "m": {"text": "春の新作ができました。"}}]},
+            {
+                "id": "trk_video",
+                "tt": 0,
+                "m": {"role": "scene"},
+                "sg": [
+                    {
+                        "id": "s1",
+                        "s": 0,
+                        "d": 2000,
+                        "m": {"text": "赤", "source": "red", "motion": "zoom_in"},
+                    },
+                    {
+                        "id": "s2",
+                        "s": 2000,
+                        "d": 2000,
+                        "m": {"text": "青", "source": "blue", "motion": "zoom_out"},
+                    },
+                ],
+            },
+            {
+                "id": "trk_narration",
+                "tt": 1,
+                "m": {"role": "narration"},
+                "sg": [
+                    {
+                        "id": "n1",
+                        "s": 300,
+                        "d": 2500,
+                        "m": {"text": "春の新作ができました。", "voice": "mei"},
+                    }
+                ],
+            },
+            {
+                "id": "trk_bgm",
+                "tt": 1,
+                "m": {"role": "bgm"},
+                "sg": [{"id": "b1", "s": 0, "d": 4000, "m": {"mood": "upbeat", "volume": 35}}],
+            },
+            {
+                "id": "trk_title",
+                "tt": 7,
+                "m": {"role": "title"},
+                "sg": [{"id": "t1", "s": 0, "d": 1500, "m": {"text": "春の新作"}}],
+            },
+            {
+                "id": "trk_subtitle",
+                "tt": 7,
+                "m": {"role": "subtitle"},
+                "sg": [{"id": "c1", "s": 1600, "d": 2200, "m": {"text": "春の新作ができました。"}}],
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 def track(draft: dict[str, Any], role: str) -> dict[str, Any]:
@@ -108,7 +182,9 @@ def test_narration_on_off(tmp_path: Path, media: dict[str, Path]) -> None:
     quiet_music = base()
     track(quiet_music, "bgm")["sg"][0]["m"]["volume"] = 0
     on = render(quiet_music, media, tmp_path)
-    off = render({**quiet_music, "m": {**quiet_music["m"], "narration": {"on": False}}}, media, tmp_path)
+    off = render(
+        {**quiet_music, "m": {**quiet_music["m"], "narration": {"on": False}}}, media, tmp_path
+    )
     assert audio_rms_db(on.video, 0.4, 2.0) > -30
     assert audio_rms_db(off.video, 0.4, 2.0) < -70
 
@@ -171,8 +247,8 @@ def test_title_text(tmp_path: Path, media: dict[str, Path]) -> None:
     assert ink_rows(frame_rgb(short.video, 2.8), TITLE_BAND) == 0  # gone after its 1.5 s
 
 
-def mean_rgb(video: Path, t: float) -> np.ndarray:
-    return frame_rgb(video, t).reshape(-1, 3).mean(axis=0)
+def mean_rgb(video: Path, t: float) -> npt.NDArray[np.float64]:
+    return np.asarray(frame_rgb(video, t).reshape(-1, 3).mean(axis=0), np.float64)
 
 
 def test_scene_order(tmp_path: Path, media: dict[str, Path]) -> None:
@@ -237,8 +313,14 @@ def test_clip_background(tmp_path: Path, media: dict[str, Path]) -> None:
 def test_uploaded_audio_track(tmp_path: Path, media: dict[str, Path]) -> None:
     d = music_only(base())
     track(d, "bgm")["sg"][0]["m"]["volume"] = 0
-    d["t"].append({"id": "trk_audio", "tt": 1, "m": {"role": "audio"},
-                   "sg": [{"id": "a1", "s": 1000, "d": 2000, "m": {"source": "tone", "volume": 50}}]})  # fmt: skip
+    d["t"].append(
+        {
+            "id": "trk_audio",
+            "tt": 1,
+            "m": {"role": "audio"},
+            "sg": [{"id": "a1", "s": 1000, "d": 2000, "m": {"source": "tone", "volume": 50}}],
+        }
+    )
     out = render(d, media, tmp_path)
     assert audio_rms_db(out.video, 0.1, 0.9) < -70
     x = audio_samples(out.video, 1.5, 2.5)

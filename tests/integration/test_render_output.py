@@ -25,8 +25,12 @@ def _cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("STUDIO_ENGINE_CACHE", str(tmp_path_factory.getbasetemp() / "engine-cache"))
 
 
-@pytest.mark.parametrize("aspect,size", [("9:16", (1080, 1920)), ("16:9", (1920, 1080)), ("1:1", (1080, 1080))])
-def test_each_aspect_renders_a_line_ready_mp4(tmp_path: Path, aspect: str, size: tuple[int, int]) -> None:
+@pytest.mark.parametrize(
+    "aspect,size", [("9:16", (1080, 1920)), ("16:9", (1920, 1080)), ("1:1", (1080, 1080))]
+)
+def test_each_aspect_renders_a_line_ready_mp4(
+    tmp_path: Path, aspect: str, size: tuple[int, int]
+) -> None:
     draft = draft_from_script(SCRIPT, aspect)
     seen: list[float] = []
     result = render_draft(draft, {}, tmp_path, progress=seen.append)
@@ -49,16 +53,36 @@ def test_each_aspect_renders_a_line_ready_mp4(tmp_path: Path, aspect: str, size:
 def music_then_speech_draft() -> dict[str, Any]:
     return {
         "d": 5000,
-        "m": {"name": "音", "aspect": "1:1", "theme": "night",
-              "subtitles": {"on": False}, "narration": {"on": True, "speed": 1.0}},
+        "m": {
+            "name": "音",
+            "aspect": "1:1",
+            "theme": "night",
+            "subtitles": {"on": False},
+            "narration": {"on": True, "speed": 1.0},
+        },
         "t": [
-            {"id": "v", "tt": 0, "m": {"role": "scene"}, "sg": [{"id": "s1", "s": 0, "d": 5000, "m": {}}]},
-            {"id": "n", "tt": 1, "m": {"role": "narration"},
-             "sg": [{"id": "n1", "s": 2000, "d": 2500, "m": {"text": "ここからナレーションです。"}}]},
-            {"id": "b", "tt": 1, "m": {"role": "bgm"},
-             "sg": [{"id": "b1", "s": 0, "d": 5000, "m": {"mood": "corporate", "volume": 35}}]},
+            {
+                "id": "v",
+                "tt": 0,
+                "m": {"role": "scene"},
+                "sg": [{"id": "s1", "s": 0, "d": 5000, "m": {}}],
+            },
+            {
+                "id": "n",
+                "tt": 1,
+                "m": {"role": "narration"},
+                "sg": [
+                    {"id": "n1", "s": 2000, "d": 2500, "m": {"text": "ここからナレーションです。"}}
+                ],
+            },
+            {
+                "id": "b",
+                "tt": 1,
+                "m": {"role": "bgm"},
+                "sg": [{"id": "b1", "s": 0, "d": 5000, "m": {"mood": "corporate", "volume": 35}}],
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 def test_audio_holds_music_and_narration(tmp_path: Path) -> None:
@@ -79,8 +103,11 @@ def test_frames_show_captions_and_title(tmp_path: Path) -> None:
     keep = Path(os.environ.get("STUDIO_FRAMES_DIR", tmp_path / "frames"))
     keep.mkdir(parents=True, exist_ok=True)
     subs = draft["t"][4]["sg"]
-    times = {"title": 1.5, "caption_2": (subs[1]["s"] + subs[1]["d"] * 0.3) / 1000,
-             "caption_3": (subs[2]["s"] + subs[2]["d"] * 0.25) / 1000}  # fmt: skip
+    times = {
+        "title": 1.5,
+        "caption_2": (subs[1]["s"] + subs[1]["d"] * 0.3) / 1000,
+        "caption_3": (subs[2]["s"] + subs[2]["d"] * 0.25) / 1000,
+    }
     for label, t in times.items():
         frame = frame_rgb(result.video, t)
         Image.fromarray(frame).save(keep / f"9x16_{label}.png")
@@ -96,11 +123,19 @@ def test_uploaded_photo_and_missing_media(tmp_path: Path) -> None:
     photo = tmp_path / "wide.jpg"
     Image.new("RGB", (1600, 900), (230, 40, 40)).save(photo)
     draft = {
-        "d": 3000, "m": {"aspect": "9:16"},
-        "t": [{"tt": 0, "m": {"role": "scene"}, "sg": [
-            {"s": 0, "d": 1500, "m": {"source": "photo"}},
-            {"s": 1500, "d": 1500, "m": {"source": "gone"}}]}],
-    }  # fmt: skip
+        "d": 3000,
+        "m": {"aspect": "9:16"},
+        "t": [
+            {
+                "tt": 0,
+                "m": {"role": "scene"},
+                "sg": [
+                    {"s": 0, "d": 1500, "m": {"source": "photo"}},
+                    {"s": 1500, "d": 1500, "m": {"source": "gone"}},
+                ],
+            }
+        ],
+    }
     result = render_draft(draft, {"photo": photo}, tmp_path / "out")
     frame = frame_rgb(result.video, 0.5).astype(int)
     # Cover-cropped: the photo fills the portrait frame, corners included (no bars).
@@ -123,6 +158,11 @@ def test_cli_renders_a_shift_jis_script(tmp_path: Path) -> None:
     out = tmp_path / "out" / "promo.mp4"
     render_command(src, out, "16:9")
     info = output_info(out)
-    assert (info.width, info.height, info.video_codec, info.audio_codec) == (1920, 1080, "h264", "aac")
+    assert (info.width, info.height, info.video_codec, info.audio_codec) == (
+        1920,
+        1080,
+        "h264",
+        "aac",
+    )
     assert out.with_suffix(".jpg").exists()
     assert np.asarray(Image.open(out.with_suffix(".jpg"))).shape == (1080, 1920, 3)

@@ -69,7 +69,9 @@ def test_tts_uses_no_network(tmp_path: Path) -> None:
         """
     )
     env = {**os.environ, "STUDIO_ENGINE_CACHE": str(tmp_path)}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=120
+    )
     assert out.returncode == 0, out.stderr
     assert int(out.stdout.strip().splitlines()[-1]) > 1000
 
@@ -115,9 +117,13 @@ def test_mix_contains_voice_music_and_upload(tmp_path: Path) -> None:
     tone = (0.3 * np.sin(2 * np.pi * 440 * np.arange(SAMPLE_RATE) / SAMPLE_RATE)).astype(np.float32)
     upload = write_wav(tmp_path / "tone.wav", tone)
     out = mix_audio(
-        4000, [PlacedVoice(voice, 0)], [BgmPlan(0, 4000, "upbeat", 35)],
-        [AudioPlan(3000, 4000, "up", 100)], {"up": upload}, tmp_path / "mix.wav",
-    )  # fmt: skip
+        4000,
+        [PlacedVoice(voice, 0)],
+        [BgmPlan(0, 4000, "upbeat", 35)],
+        [AudioPlan(3000, 4000, "up", 100)],
+        {"up": upload},
+        tmp_path / "mix.wav",
+    )
     x, rate = read_wav(out)
     assert x.shape == (4 * rate, 2)
     speech, music_only = x[: rate // 2], x[int(2.2 * rate) : int(2.8 * rate)]

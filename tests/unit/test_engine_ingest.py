@@ -46,7 +46,7 @@ def test_docx(tmp_path: Path, media: Path) -> None:
     document = docx.Document()
     document.add_paragraph("春の新メニュー")
     document.add_paragraph(TEXT)
-    document.save(tmp_path / "a.docx")
+    document.save(str(tmp_path / "a.docx"))
     got = ingest_file("a.docx", tmp_path / "a.docx", media)
     assert got.kind == "text" and got.text == "春の新メニュー\n" + TEXT
     assert got.path.suffix == ".docx"
@@ -68,10 +68,13 @@ def _pdf_with_text(text: str) -> bytes:
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 200] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
-        "<< /Type /Font /Subtype /Type0 /BaseFont /Dummy /Encoding /Identity-H /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 600 200]"
+        " /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        "<< /Type /Font /Subtype /Type0 /BaseFont /Dummy /Encoding /Identity-H"
+        " /DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
         f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Dummy /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
+        "<< /Type /Font /Subtype /CIDFontType2 /BaseFont /Dummy /CIDSystemInfo"
+        " << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /DW 1000 >>",
         f"<< /Length {len(cmap)} >>\nstream\n{cmap}endstream",
     ]
     out = b"%PDF-1.4\n"
@@ -82,7 +85,9 @@ def _pdf_with_text(text: str) -> bytes:
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer << /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    out += (
+        f"trailer << /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
     return out
 
 
@@ -100,15 +105,22 @@ def test_pdf_without_text_layer_is_explained(tmp_path: Path, media: Path) -> Non
 
 
 def test_srt_gives_cues(tmp_path: Path, media: Path) -> None:
-    srt = "1\n00:00:00,500 --> 00:00:02,000\nようこそ。\n\n2\n00:00:02,500 --> 00:00:04,000\n春限定です。\n"
+    srt = (
+        "1\n00:00:00,500 --> 00:00:02,000\nようこそ。\n\n"
+        "2\n00:00:02,500 --> 00:00:04,000\n春限定です。\n"
+    )
     got = ingest_file("sub.srt", write(tmp_path, "sub.srt", srt.encode("cp932")), media)
     assert got.kind == "subtitles"
     assert [(c.start_ms, c.end_ms, c.text) for c in got.cues] == [
-        (500, 2000, "ようこそ。"), (2500, 4000, "春限定です。")]  # fmt: skip
+        (500, 2000, "ようこそ。"),
+        (2500, 4000, "春限定です。"),
+    ]
     assert got.text == "ようこそ。\n春限定です。"
 
 
-@pytest.mark.parametrize("fmt,ext", [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp"), ("GIF", "gif")])
+@pytest.mark.parametrize(
+    "fmt,ext", [("JPEG", "jpg"), ("PNG", "png"), ("WEBP", "webp"), ("GIF", "gif")]
+)
 def test_images(tmp_path: Path, media: Path, fmt: str, ext: str) -> None:
     Image.new("RGB", (320, 240), (200, 80, 120)).save(tmp_path / f"p.{ext}", fmt)
     got = ingest_file(f"写真.{ext}", tmp_path / f"p.{ext}", media)
@@ -127,9 +139,14 @@ def test_image_exif_rotation_gives_display_size(tmp_path: Path, media: Path) -> 
 
 @pytest.mark.parametrize(
     "ext,codec",
-    [("mp4", ["-c:v", "libx264"]), ("mov", ["-c:v", "libx264"]), ("avi", ["-c:v", "mpeg4"]),
-     ("webm", ["-c:v", "libvpx"]), ("mkv", ["-c:v", "libx264"])],
-)  # fmt: skip
+    [
+        ("mp4", ["-c:v", "libx264"]),
+        ("mov", ["-c:v", "libx264"]),
+        ("avi", ["-c:v", "mpeg4"]),
+        ("webm", ["-c:v", "libvpx"]),
+        ("mkv", ["-c:v", "libx264"]),
+    ],
+)
 def test_clips(tmp_path: Path, media: Path, ext: str, codec: list[str]) -> None:
     src = tmp_path / f"c.{ext}"
     ffmpeg("-f", "lavfi", "-i", "testsrc2=s=320x180:r=25:d=1.5", *codec, str(src))
@@ -139,7 +156,13 @@ def test_clips(tmp_path: Path, media: Path, ext: str, codec: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "ext,codec", [("mp3", ["-c:a", "libmp3lame"]), ("wav", []), ("m4a", ["-c:a", "aac"]), ("aac", ["-c:a", "aac"])]
+    "ext,codec",
+    [
+        ("mp3", ["-c:a", "libmp3lame"]),
+        ("wav", []),
+        ("m4a", ["-c:a", "aac"]),
+        ("aac", ["-c:a", "aac"]),
+    ],
 )
 def test_audio(tmp_path: Path, media: Path, ext: str, codec: list[str]) -> None:
     src = tmp_path / f"a.{ext}"
@@ -171,8 +194,10 @@ def test_content_wins_over_extension(tmp_path: Path, media: Path) -> None:
         ("data.zip", zlib.compress(b"x")),
         ("half.mp3", b"ID3\x03\x00\x00\x00\x00\x00\x00" + bytes(50)),
     ],
-)  # fmt: skip
-def test_bad_input_is_4001_with_a_message(tmp_path: Path, media: Path, name: str, data: bytes) -> None:
+)
+def test_bad_input_is_4001_with_a_message(
+    tmp_path: Path, media: Path, name: str, data: bytes
+) -> None:
     src = write(tmp_path, "upload.bin", data)
     with pytest.raises(IngestError) as err:
         ingest_file(name, src, media)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -40,7 +42,7 @@ def test_phrases_keep_every_character() -> None:
 def test_phrases_never_start_with_closing_punctuation() -> None:
     for text in SCRIPTS:
         parts = phrases(text)
-        for before, after in zip(parts, parts[1:], strict=False):
+        for before, after in itertools.pairwise(parts):
             assert valid_break(before, after), (before, after)
 
 
@@ -80,7 +82,10 @@ def test_balanced_lines_are_even() -> None:
     greedy = break_lines(text, 20, width, balanced=False)
     even = break_lines(text, 20, width)
     assert len(greedy) == len(even) == 2
-    spread = lambda ls: max(map(len, ls)) - min(map(len, ls))  # noqa: E731
+
+    def spread(lines: list[str]) -> int:
+        return max(map(len, lines)) - min(map(len, lines))
+
     assert spread(even) <= spread(greedy)
     assert even[0].endswith("、")  # the break falls at the comma
 
@@ -101,10 +106,15 @@ def test_balance_impossible_returns_none() -> None:
 
 
 def test_pages_split_at_commas_and_fit() -> None:
-    pages = break_pages("ミルクのまろやかさと、桜の上品な香りが口いっぱいに広がります。", 14, width, 2)
+    pages = break_pages(
+        "ミルクのまろやかさと、桜の上品な香りが口いっぱいに広がります。", 14, width, 2
+    )
     assert pages[0] == ["ミルクのまろやかさと、"]
     assert all(len(p) <= 2 for p in pages)
-    assert "".join("".join(p) for p in pages) == "ミルクのまろやかさと、桜の上品な香りが口いっぱいに広がります。"
+    assert (
+        "".join("".join(p) for p in pages)
+        == "ミルクのまろやかさと、桜の上品な香りが口いっぱいに広がります。"
+    )
 
 
 def test_short_text_is_one_page() -> None:
@@ -119,7 +129,9 @@ def test_paginate_evenly() -> None:
 
 
 JAPANESE = st.text(
-    alphabet=st.sampled_from(list("あいうえおかきくけこさしすせそアイウエオ漢字東京、。「」ー！？っゃ・（）")),
+    alphabet=st.sampled_from(
+        list("あいうえおかきくけこさしすせそアイウエオ漢字東京、。「」ー！？っゃ・（）")
+    ),
     min_size=1,
     max_size=60,
 )
@@ -130,7 +142,7 @@ JAPANESE = st.text(
 def test_kinsoku_property(text: str, w: int) -> None:
     lines = break_lines(text, w, width)
     assert "".join(lines) == text.strip()
-    for prev, line in zip(lines, lines[1:], strict=False):
+    for prev, line in itertools.pairwise(lines):
         # A line may start with a forbidden character only if the whole previous line is
         # forbidden-only too (nothing could be moved), which BudouX input cannot produce here.
         assert line[0] not in NO_START or all(ch in NO_START for ch in prev), lines

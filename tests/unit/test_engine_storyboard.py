@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from studio.engine.models import Cue
 from studio.engine.script import guess_theme, guess_title, sentences
 from studio.engine.storyboard import TITLE_MS, draft_from_script, group_sentences
@@ -20,7 +22,11 @@ def fake_ms(text: str, speed: float) -> int:
 
 
 def test_sentences_split_on_japanese_punctuation() -> None:
-    assert sentences("「春です！」と彼は言った。次です？\n見出し") == ["「春です！」と彼は言った。", "次です？", "見出し"]
+    assert sentences("「春です！」と彼は言った。次です？\n見出し") == [
+        "「春です！」と彼は言った。",
+        "次です？",
+        "見出し",
+    ]
 
 
 def test_title_prefers_heading_then_quote_then_phrase() -> None:
@@ -51,7 +57,7 @@ def test_draft_follows_the_schema() -> None:
     scenes, narr, bgm, title, subs = (t["sg"] for t in d["t"])
     # Scenes tile the timeline exactly.
     assert scenes[0]["s"] == 0
-    for a, b in zip(scenes, scenes[1:], strict=False):
+    for a, b in itertools.pairwise(scenes):
         assert a["s"] + a["d"] == b["s"]
     assert scenes[-1]["s"] + scenes[-1]["d"] == d["d"]
     # Every sentence is narrated and subtitled with the same timing, within its scene.
@@ -60,9 +66,17 @@ def test_draft_follows_the_schema() -> None:
     for n in narr:
         assert n["d"] == fake_ms(n["m"]["text"], 1.0)
         assert any(sc["s"] <= n["s"] and n["s"] + n["d"] <= sc["s"] + sc["d"] for sc in scenes)
-    assert bgm == [{"id": "seg_bgm_1", "s": 0, "d": d["d"],
-                    "m": {"name": "明るいポップス", "mood": "upbeat", "volume": 35}}]  # fmt: skip
-    assert title[0]["s"] == 0 and title[0]["d"] == TITLE_MS and title[0]["m"]["text"] == "さくらラテ"
+    assert bgm == [
+        {
+            "id": "seg_bgm_1",
+            "s": 0,
+            "d": d["d"],
+            "m": {"name": "明るいポップス", "mood": "upbeat", "volume": 35},
+        }
+    ]
+    assert (
+        title[0]["s"] == 0 and title[0]["d"] == TITLE_MS and title[0]["m"]["text"] == "さくらラテ"
+    )
     assert all(1 <= len(sentences(sc["m"]["text"])) <= 2 for sc in scenes)
     assert len({sc["m"]["motion"] for sc in scenes}) > 1
     # The renderer reads it back without surprises.
@@ -78,7 +92,11 @@ def test_speed_changes_timing() -> None:
 
 
 def test_cues_drive_timing() -> None:
-    cues = (Cue(1000, 3000, "最初の字幕。"), Cue(3500, 6000, "次の字幕。"), Cue(9000, 12000, "最後。"))
+    cues = (
+        Cue(1000, 3000, "最初の字幕。"),
+        Cue(3500, 6000, "次の字幕。"),
+        Cue(9000, 12000, "最後。"),
+    )
     d = draft_from_script("見出し\n本文。", "1:1", cues, durations=fake_ms)
     narr = d["t"][1]["sg"]
     assert [(n["s"], n["d"]) for n in narr] == [(1000, 2000), (3500, 2500), (9000, 3000)]

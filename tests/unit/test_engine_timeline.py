@@ -19,28 +19,65 @@ def draft(**meta: Any) -> dict[str, Any]:
         "d": 9000,
         "m": {"name": "テスト", "aspect": "9:16", "theme": "ocean", **meta},
         "t": [
-            {"id": "trk_video", "tt": 0, "m": {"role": "scene"}, "sg": [
-                {"id": "a", "s": 0, "d": 3000, "m": {"text": "一つ目。", "source": None, "motion": "pan_left"}},
-                {"id": "b", "s": 3000, "d": 3000, "m": {"text": "二つ目。", "source": "img1"}},
-                {"id": "c", "s": 6000, "d": 3000, "m": {"text": "三つ目。", "motion": "bogus"}},
-            ]},
-            {"id": "trk_narration", "tt": 1, "m": {"role": "narration"}, "sg": [
-                {"s": 200, "d": 2000, "m": {"text": "一つ目。", "voice": "mei", "speed": 1.5}},
-                {"s": 3200, "d": 2000, "m": {"text": "二つ目。", "voice": "mei"}},
-            ]},
-            {"id": "trk_bgm", "tt": 1, "m": {"role": "bgm"}, "sg": [
-                {"s": 0, "d": 9000, "m": {"mood": "calm", "volume": 20, "name": "落ち着いたピアノ"}}]},
-            {"id": "trk_title", "tt": 7, "m": {"role": "title"}, "sg": [{"s": 0, "d": 3000, "m": {"text": "題名"}}]},
-            {"id": "trk_subtitle", "tt": 7, "m": {"role": "subtitle"}, "sg": [
-                {"s": 200, "d": 2000, "m": {"text": "一つ目。", "size": "l"}},
-                {"s": 3200, "d": 2000, "m": {"text": "二つ目。"}},
-            ]},
+            {
+                "id": "trk_video",
+                "tt": 0,
+                "m": {"role": "scene"},
+                "sg": [
+                    {
+                        "id": "a",
+                        "s": 0,
+                        "d": 3000,
+                        "m": {"text": "一つ目。", "source": None, "motion": "pan_left"},
+                    },
+                    {"id": "b", "s": 3000, "d": 3000, "m": {"text": "二つ目。", "source": "img1"}},
+                    {"id": "c", "s": 6000, "d": 3000, "m": {"text": "三つ目。", "motion": "bogus"}},
+                ],
+            },
+            {
+                "id": "trk_narration",
+                "tt": 1,
+                "m": {"role": "narration"},
+                "sg": [
+                    {"s": 200, "d": 2000, "m": {"text": "一つ目。", "voice": "mei", "speed": 1.5}},
+                    {"s": 3200, "d": 2000, "m": {"text": "二つ目。", "voice": "mei"}},
+                ],
+            },
+            {
+                "id": "trk_bgm",
+                "tt": 1,
+                "m": {"role": "bgm"},
+                "sg": [
+                    {
+                        "s": 0,
+                        "d": 9000,
+                        "m": {"mood": "calm", "volume": 20, "name": "落ち着いたピアノ"},
+                    }
+                ],
+            },
+            {
+                "id": "trk_title",
+                "tt": 7,
+                "m": {"role": "title"},
+                "sg": [{"s": 0, "d": 3000, "m": {"text": "題名"}}],
+            },
+            {
+                "id": "trk_subtitle",
+                "tt": 7,
+                "m": {"role": "subtitle"},
+                "sg": [
+                    {"s": 200, "d": 2000, "m": {"text": "一つ目。", "size": "l"}},
+                    {"s": 3200, "d": 2000, "m": {"text": "二つ目。"}},
+                ],
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 def test_full_draft_plan() -> None:
-    plan = parse_draft(draft(subtitles={"on": True, "size": "s"}, narration={"on": True, "speed": 0.8}))
+    plan = parse_draft(
+        draft(subtitles={"on": True, "size": "s"}, narration={"on": True, "speed": 0.8})
+    )
     assert (plan.width, plan.height, plan.duration_ms) == (1080, 1920, 9000)
     assert [(s.start_ms, s.end_ms) for s in plan.scenes] == [(0, 3000), (3000, 6000), (6000, 9000)]
     assert [s.motion for s in plan.scenes] == ["pan_left", "pan_left", "zoom_out"]
@@ -77,13 +114,25 @@ def test_scene_order_follows_start_times() -> None:
 
 
 def test_tolerant_reader_start_keys_and_end_to_end() -> None:
-    d = {"t": [
-        {"tt": 0, "sg": [{"d": 2000, "m": {"text": "a"}}, {"d": 1500, "m": {"text": "b"}},
-                         {"st": 5000, "d": 1000, "m": {"text": "c"}}]},
-        {"tt": 7, "m": {"name": "タイトル"}, "sg": [{"start": 0, "d": 1000, "m": {"text": "T"}}]},
-        {"tt": 1, "sg": [{"s": 0, "d": 3000, "m": {"mood": "lofi", "volume": "50"}}]},
-        {"tt": 1, "sg": [{"s": 0, "m": {"text": "読む"}}]},
-    ]}  # fmt: skip
+    d = {
+        "t": [
+            {
+                "tt": 0,
+                "sg": [
+                    {"d": 2000, "m": {"text": "a"}},
+                    {"d": 1500, "m": {"text": "b"}},
+                    {"st": 5000, "d": 1000, "m": {"text": "c"}},
+                ],
+            },
+            {
+                "tt": 7,
+                "m": {"name": "タイトル"},
+                "sg": [{"start": 0, "d": 1000, "m": {"text": "T"}}],
+            },
+            {"tt": 1, "sg": [{"s": 0, "d": 3000, "m": {"mood": "lofi", "volume": "50"}}]},
+            {"tt": 1, "sg": [{"s": 0, "m": {"text": "読む"}}]},
+        ]
+    }
     plan = parse_draft(d)
     assert [(s.start_ms, s.end_ms) for s in plan.scenes] == [(0, 2000), (2000, 5000), (5000, 6000)]
     assert plan.duration_ms == 6000
@@ -133,5 +182,16 @@ def test_text_stays_in_safe_area() -> None:
         x, y = caption_xy(w, h, 800, 2 * px + 60)
         assert x >= 0 and y + 2 * px + 60 <= h * 0.93
         tx, ty = title_xy(w, h, 900, 300)
-        assert 0 <= tx and ty >= h * 0.1 and ty + 300 < h
-    assert caption_font_px("s", 1080, 1920) < caption_font_px("m", 1080, 1920) < caption_font_px("l", 1080, 1920)
+        assert tx >= 0 and ty >= h * 0.1 and ty + 300 < h
+    assert (
+        caption_font_px("s", 1080, 1920)
+        < caption_font_px("m", 1080, 1920)
+        < caption_font_px("l", 1080, 1920)
+    )
+
+
+def test_overlapping_captions_are_cut() -> None:
+    d = draft()
+    d["t"][4]["sg"][0]["d"] = 5000  # runs into the next caption at 3200
+    plan = parse_draft(d)
+    assert [(c.start_ms, c.end_ms) for c in plan.captions] == [(200, 3200), (3200, 5200)]
