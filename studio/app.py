@@ -23,7 +23,14 @@ from studio import auth, faults, sse
 from studio.agent import Tools, cost_of
 from studio.config import StudioConfig
 from studio.drafts import has_content
-from studio.envelope import BAD_REQUEST, SESSION_NOT_FOUND, ApiError, error_response, ok
+from studio.envelope import (
+    BAD_REQUEST,
+    SESSION_NOT_FOUND,
+    TOKEN_INVALID,
+    ApiError,
+    error_response,
+    ok,
+)
 from studio.intents import parse
 from studio.renders import RenderQueue, Runner, job_view, run_in_child
 from studio.reqlog import RequestLog
@@ -99,8 +106,20 @@ class Studio:
         self.requests.record(request.method, request.url.path, request.headers, body)
         fault = self.switches.take_fault(endpoint)
         if fault is not None:
+            if fault.code == TOKEN_INVALID:
+                self._invalidate(request)
             raise fault
         return body
+
+    def _invalidate(self, request: Request) -> None:
+        """An injected 1001 means what the real one does: this anonymous token is dead, so
+        the client may ask for a new one (the operator's token is left alone)."""
+        token = auth.bearer(request.headers.get("authorization"))
+        with self.store.lock:
+            rec = self.store.tokens.get(token) if token else None
+            if rec is not None and rec.anonymous:
+                rec.expires_at = time.time() - 1
+                self.store.save_tokens()
 
     def token(self, request: Request) -> TokenRecord:
         return auth.authenticate(

@@ -379,7 +379,18 @@ def test_fault_codes_with_http_status(api: httpx.Client, code: int) -> None:
     api.post("/_studio/faults", json={"endpoint": "any", "code": code, "http": 429})
     r = api.get("/api/credits/balance/simple", headers=auth)
     assert (r.status_code, r.json()["code"]) == (429, code)
-    assert api.get("/api/credits/balance/simple", headers=auth).json()["code"] == 0
+    after = api.get("/api/credits/balance/simple", headers=auth).json()["code"]
+    # An injected 1001 means what the real one does: that token is dead from now on.
+    assert after == (1001 if code == 1001 else 0)
+
+
+def test_injected_1001_lets_the_client_get_a_new_token(api: httpx.Client) -> None:
+    old = new_token(api, "renewing-client")
+    api.post("/_studio/faults", json={"endpoint": "credits", "code": 1001})
+    assert api.get("/api/credits/balance/simple", headers=old).json()["code"] == 1001
+    fresh = new_token(api, "renewing-client")  # allowed: the earlier one is invalidated
+    assert fresh != old
+    assert api.get("/api/credits/balance/simple", headers=fresh).json()["code"] == 0
 
 
 def test_sse_silent(api: httpx.Client) -> None:
