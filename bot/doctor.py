@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 
 from bot.nemo.errors import NemoError, TokenInvalid, unwrap
 from bot.nemo.urls import SKILL_SOURCE
-from bot.settings import Settings, describe_error
+from bot.settings import Settings, setting_problem
 
 
 @dataclass(frozen=True)
@@ -257,7 +257,7 @@ def run() -> int:
     try:
         settings = Settings()  # type: ignore[call-arg]  # from the environment
     except ValidationError as error:
-        print(f"✗ settings: {describe_error(error)}")
+        print(f"✗ settings: {setting_problem(error)}")
         return 1
     findings = asyncio.run(diagnose(settings))
     for finding in findings:

@@ -87,13 +87,18 @@ class Settings(BaseSettings):
         return self.nemo_token is not None and bool(self.nemo_token.get_secret_value())
 
 
-def describe_error(error: ValidationError) -> str:
-    """One line naming the first bad setting."""
+def setting_problem(error: ValidationError) -> str:
+    """The first bad setting and what is wrong with it, e.g. ``REDIS_URL is required…``."""
     first = error.errors()[0]
     name = str(first["loc"][0]).upper() if first.get("loc") else "settings"
     if first.get("type") == "missing":
-        return f"configuration error: {name} is required but not set"
-    return f"configuration error: {name} {first.get('msg', 'is invalid')}"
+        return f"{name} is required but not set"
+    return f"{name} {first.get('msg', 'is invalid')}"
+
+
+def describe_error(error: ValidationError) -> str:
+    """One line naming the first bad setting."""
+    return f"configuration error: {setting_problem(error)}"
 
 
 def load_or_exit() -> Settings:
