@@ -147,31 +147,29 @@ async def _consume(
 
 async def _keep_user_informed(ctx: Ctx, run: _Run, now: float) -> None:
     conversation = ctx.conversation
+    note: str | None = None
+    choices: list[m.Choice] = []
     if conversation.can_reply and conversation.reply_seconds_left < REPLY_MARGIN:
         # The free reply is about to expire: use it for what we have, or an acknowledgement.
-        body = _join(run.pending) or ctx.t("working_ack")
+        note = _join(run.pending) or ctx.t("working_ack")
+        if not await conversation.push_possible():
+            choices = m.collect(ctx.lang, "qr_collect_results")
+    elif now - run.last_visible >= ctx.services.settings.still_working_seconds:
+        run.last_visible = now
+        # Without push, a note would spend the one reply and leave the answer waiting with
+        # no button to fetch it: the reply is kept for the answer (or for the "get results"
+        # button just before it expires) and only the loading animation goes on.
+        if await conversation.push_possible():
+            note = _join(run.pending) or ctx.t("still_working")
+    elif now - run.loading_at <= LOADING_REFRESH:
+        return
+    if note is not None:
         run.pending.clear()
-        choices = (
-            [] if await conversation.push_possible() else m.collect(ctx.lang, "qr_collect_results")
-        )
-        await ctx.say(body, choices)
+        await ctx.say(note, choices)
         run.relayed_any = True
         run.last_visible = now
-        await conversation.loading(60)
-        run.loading_at = now
-        return
-    if now - run.last_visible >= ctx.services.settings.still_working_seconds:
-        body = _join(run.pending) or ctx.t("still_working")
-        run.pending.clear()
-        await ctx.say(body)
-        run.relayed_any = True
-        run.last_visible = now
-        await conversation.loading(60)
-        run.loading_at = now
-        return
-    if now - run.loading_at > LOADING_REFRESH:
-        await conversation.loading(60)
-        run.loading_at = now
+    await conversation.loading(60)
+    run.loading_at = now
 
 
 def _join(texts: list[str]) -> str:

@@ -14,7 +14,15 @@ import numpy.typing as npt
 
 from .probe import ffmpeg_bin, ffprobe_bin
 
-__all__ = ["OutputInfo", "audio_rms_db", "audio_samples", "frame_rgb", "moov_first", "output_info"]
+__all__ = [
+    "OutputInfo",
+    "audio_rms_db",
+    "audio_samples",
+    "frame_rgb",
+    "ink_rows",
+    "moov_first",
+    "output_info",
+]
 
 
 @dataclass(frozen=True)
@@ -139,3 +147,9 @@ def audio_rms_db(path: Path, start_s: float = 0.0, end_s: float | None = None) -
         return -math.inf
     rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2)))
     return 20 * math.log10(rms) if rms > 0 else -math.inf
+
+
+def ink_rows(frame: npt.NDArray[np.uint8], band: tuple[int, int]) -> int:
+    """Rows between ``band``'s two row numbers that hold white text (captions, titles)."""
+    region = frame[band[0] : band[1]]
+    return int(((region.min(axis=2) > 235).sum(axis=1) > 3).sum())

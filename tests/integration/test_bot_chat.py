@@ -276,6 +276,29 @@ def test_dropped_stream_is_not_sent_again(bot: Bot, chat: Chat) -> None:
     assert "春の新作" in bot.studio_state(chat.user_id)["draft"].__repr__()
 
 
+def test_credits_answer_during_a_run_and_one_users_runs_never_overlap(
+    bot: Bot, chat: Chat
+) -> None:
+    make_draft(chat)
+    session_id = bot.identity(chat.user_id)["session_id"]
+    n = len(chat.records())
+    mark = now_mark()
+    bot.studio_sse("slow", seconds=1.0)  # the first run takes several seconds
+    first, second = "タイトルを「一つ目の案」にして", "タイトルを「二つ目の案」にして"
+    chat.say(first)
+    chat.say("残高")
+    chat.say(second)
+    records = chat.wait_text("二つ目の案", timeout=90)[n:]
+    said = texts_of(records)
+    credits_at = next(i for i, t in enumerate(said) if t.startswith("クレジット残高："))
+    first_at = next(i for i, t in enumerate(said) if "一つ目の案" in t)
+    assert credits_at < first_at, said  # answered while the slow run was still going
+    runs = studio_runs_since(bot, mark, session_id)
+    assert [r["json"]["new_message"]["parts"][0]["text"] for r in runs] == [first, second]
+    first_answer = next(r for r in records if any("一つ目の案" in t for t in texts_of([r])))
+    assert runs[1]["at"] >= first_answer["at"], "the second run started before the first ended"
+
+
 # -- 11. English ------------------------------------------------------------------------------
 
 

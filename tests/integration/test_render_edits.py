@@ -17,7 +17,13 @@ import pytest
 from PIL import Image
 
 from studio.engine import RenderResult, render_draft
-from studio.engine.mediacheck import audio_rms_db, audio_samples, frame_rgb, output_info
+from studio.engine.mediacheck import (
+    audio_rms_db,
+    audio_samples,
+    frame_rgb,
+    ink_rows,
+    output_info,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -150,12 +156,6 @@ def track(draft: dict[str, Any], role: str) -> dict[str, Any]:
 
 def render(draft: dict[str, Any], media: dict[str, Path], out: Path) -> RenderResult:
     return render_draft(draft, media, out)
-
-
-def ink_rows(frame: np.ndarray, band: tuple[int, int]) -> int:
-    """Rows in ``band`` holding white text."""
-    region = frame[band[0] : band[1]]
-    return int(((region.min(axis=2) > 235).sum(axis=1) > 3).sum())
 
 
 def test_subtitles_on_off(tmp_path: Path, media: dict[str, Path]) -> None:

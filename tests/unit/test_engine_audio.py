@@ -13,7 +13,15 @@ import numpy as np
 import pytest
 
 from studio.engine import music, tts
-from studio.engine.audiomix import DUCK_GAIN, PlacedVoice, duck_envelope, mix_audio
+from studio.engine.audiomix import (
+    DUCK_GAIN,
+    LIMIT_CEILING,
+    LIMIT_KNEE,
+    PlacedVoice,
+    duck_envelope,
+    mix_audio,
+    soft_limit,
+)
 from studio.engine.timeline import AudioPlan, BgmPlan
 from studio.engine.wavio import SAMPLE_RATE, read_wav, write_wav
 
@@ -132,3 +140,14 @@ def test_mix_contains_voice_music_and_upload(tmp_path: Path) -> None:
     # The uploaded tone dominates its second.
     spectrum = np.abs(np.fft.rfft(x[int(3.2 * rate) : int(3.8 * rate), 0]))
     assert abs(np.argmax(spectrum) * rate / (0.6 * rate) - 440) < 5
+
+
+def test_soft_limit_bends_only_the_peaks() -> None:
+    x = np.linspace(-3.0, 3.0, 6001, dtype=np.float32)
+    y = soft_limit(x)
+    quiet = np.abs(x) <= LIMIT_KNEE
+    assert np.array_equal(y[quiet], x[quiet])  # the balance below the knee is untouched
+    assert float(np.abs(y).max()) <= np.float32(LIMIT_CEILING)  # never clips
+    assert np.all(np.diff(y) >= 0)  # louder in is never quieter out
+    assert np.all(np.diff(y[np.abs(x) < 1.5]) > 0)  # and audibly louder near the knee
+    assert np.array_equal(soft_limit(x * 0.5)[quiet], (x * 0.5)[quiet])
