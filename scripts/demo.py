@@ -25,6 +25,8 @@ TOKEN = "demo-channel-access-token"
 def free_port(preferred: int) -> int:
     for port in (preferred, 0):
         with socket.socket() as s:
+            # As the servers do: a port that only has closed connections waiting is free.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(("127.0.0.1", port))
             except OSError:
@@ -152,6 +154,8 @@ def main() -> int:
                 process.kill()
                 process.wait()
 
+    # Explicitly, since a shell that starts us in the background leaves SIGINT ignored.
+    signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         for name, port, command in commands:
