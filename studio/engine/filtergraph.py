@@ -238,21 +238,13 @@ def max_video_kbps(seconds: float) -> int:
     return int(max(500, min(8000, budget)))
 
 
+#: No banner, no questions, overwrite, errors only.
+_QUIET = ("-hide_banner", "-nostdin", "-y", "-loglevel", "error")
+
+
 def ffmpeg_args(job: Job, script: Path, ffmpeg: str = "ffmpeg") -> list[str]:
     """The complete ffmpeg argv; ``script`` is where the caller wrote ``filter_graph(job)``."""
-    args = [
-        ffmpeg,
-        "-hide_banner",
-        "-nostdin",
-        "-y",
-        "-loglevel",
-        "error",
-        "-nostats",
-        "-progress",
-        "pipe:1",
-        "-stats_period",
-        "0.25",
-    ]
+    args = [ffmpeg, *_QUIET, "-nostats", "-progress", "pipe:1", "-stats_period", "0.25"]
     for layer in job.scenes:
         if layer.kind == "clip":
             seconds = layer.frames / job.fps + 0.5
@@ -305,11 +297,7 @@ def poster_args(
     buffer every frame of the video in memory: measured 3.4 GB for 30 s)."""
     return [
         ffmpeg,
-        "-hide_banner",
-        "-nostdin",
-        "-y",
-        "-loglevel",
-        "error",
+        *_QUIET,
         "-ss",
         f"{at_frame / fps:.3f}",
         "-i",

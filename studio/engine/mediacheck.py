@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import math
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .probe import ffmpeg_bin, ffprobe_bin
+from .probe import ffmpeg_bin, ffprobe_json
 
 __all__ = [
     "OutputInfo",
@@ -44,22 +42,7 @@ class OutputInfo:
 
 def output_info(path: Path) -> OutputInfo:
     """ffprobe ``path``."""
-    out = subprocess.run(
-        [
-            ffprobe_bin(),
-            "-v",
-            "error",
-            "-print_format",
-            "json",
-            "-show_format",
-            "-show_streams",
-            str(path),
-        ],
-        capture_output=True,
-        check=True,
-        timeout=60,
-    ).stdout
-    data: dict[str, Any] = json.loads(out)
+    data = ffprobe_json(path, timeout=60)
     video = next(s for s in data["streams"] if s["codec_type"] == "video")
     audio = next((s for s in data["streams"] if s["codec_type"] == "audio"), None)
     num, _, den = str(video.get("avg_frame_rate", "0/1")).partition("/")

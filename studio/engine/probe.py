@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["MediaInfo", "ffmpeg_bin", "ffprobe_bin", "probe"]
+__all__ = ["MediaInfo", "ffmpeg_bin", "ffprobe_bin", "ffprobe_json", "probe"]
 
 
 def ffmpeg_bin() -> str:
@@ -52,31 +52,24 @@ def _rotation(stream: dict[str, Any]) -> int:
     return 0
 
 
+def ffprobe_json(path: Path, timeout: float = 30.0) -> dict[str, Any]:
+    """ffprobe's format and streams of ``path`` (raises when ffprobe cannot read it)."""
+    out = subprocess.run(
+        [ffprobe_bin(), "-v", "error", "-print_format", "json", "-show_format",
+         "-show_streams", str(path)],
+        capture_output=True,
+        timeout=timeout,
+        check=True,
+    ).stdout  # fmt: skip
+    data = json.loads(out or b"{}")
+    return data if isinstance(data, dict) else {}
+
+
 def probe(path: Path, timeout: float = 30.0) -> MediaInfo | None:
     """Probe ``path``; ``None`` when ffprobe cannot read it."""
     try:
-        proc = subprocess.run(
-            [
-                ffprobe_bin(),
-                "-v",
-                "error",
-                "-print_format",
-                "json",
-                "-show_format",
-                "-show_streams",
-                str(path),
-            ],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if proc.returncode != 0:
-        return None
-    try:
-        data = json.loads(proc.stdout or b"{}")
-    except json.JSONDecodeError:
+        data = ffprobe_json(path, timeout)
+    except (OSError, subprocess.SubprocessError, json.JSONDecodeError):
         return None
     streams: list[dict[str, Any]] = data.get("streams", [])
     fmt: dict[str, Any] = data.get("format", {})
