@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Literal
 
 from PIL import Image
 
@@ -27,9 +28,16 @@ from .probe import probe
 from .sniff import kind_of_format, sniff
 from .textimage import draw_caption, draw_title
 from .themes import theme_for
-from .timeline import FPS, Plan, ms_to_frame
+from .timeline import FPS, Plan, ScenePlan, ms_to_frame
 
-__all__ = ["TRANSITIONS", "caption_overlays", "media_kind", "scene_layers", "title_overlays"]
+__all__ = [
+    "TRANSITIONS",
+    "caption_overlays",
+    "media_kind",
+    "scene_background",
+    "scene_layers",
+    "title_overlays",
+]
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +74,20 @@ def _photo(src: Path, plan: Plan) -> Path | None:
         return None
 
 
+def scene_background(
+    plan: Plan, scene: ScenePlan, media: Mapping[str, Path]
+) -> tuple[Path, Literal["still", "clip"]]:
+    """The file behind one scene's moving background, made (and cached) now: the uploaded
+    clip, the uploaded photo's plate, or a plate of the theme's gradient."""
+    src = media.get(scene.source) if scene.source else None
+    kind = media_kind(src) if src is not None and src.exists() else None
+    if src is not None and kind == "video":
+        return src, "clip"
+    if src is not None and kind == "image" and (photo := _photo(src, plan)) is not None:
+        return photo, "still"
+    return gradient_plate(theme_for(plan.theme), plan.width, plan.height, scene.index), "still"
+
+
 def scene_layers(
     plan: Plan, media: Mapping[str, Path]
 ) -> tuple[tuple[SceneLayer, ...], tuple[Transition, ...]]:
@@ -74,7 +96,6 @@ def scene_layers(
     Scene i is on screen over frames [a_i, b_i); each clip runs half a transition past
     both ends so the crossfade is centred on the scene boundary.
     """
-    theme = theme_for(plan.theme)
     bounds = [(ms_to_frame(s.start_ms), ms_to_frame(s.end_ms)) for s in plan.scenes]
     shortest = min(b - a for a, b in bounds)
     half = max(0, min(TRANSITION_FRAMES // 2, shortest // 3)) if len(bounds) > 1 else 0
@@ -84,15 +105,8 @@ def scene_layers(
     last = len(plan.scenes) - 1
     for i, (scene, (a, b)) in enumerate(zip(plan.scenes, bounds, strict=True)):
         frames = (b - a) + (half if i > 0 else 0) + (half if i < last else 0)
-        src = media.get(scene.source) if scene.source else None
-        kind = media_kind(src) if src is not None and src.exists() else None
-        if src is not None and kind == "video":
-            layers.append(SceneLayer(src, "clip", frames, scene.motion, pw, ph))
-        elif src is not None and kind == "image" and (photo := _photo(src, plan)) is not None:
-            layers.append(SceneLayer(photo, "still", frames, scene.motion, pw, ph))
-        else:
-            plate = gradient_plate(theme, plan.width, plan.height, scene.index)
-            layers.append(SceneLayer(plate, "still", frames, scene.motion, pw, ph))
+        path, kind = scene_background(plan, scene, media)
+        layers.append(SceneLayer(path, kind, frames, scene.motion, pw, ph))
         if i > 0 and half > 0:
             transitions.append(
                 Transition(a - half, 2 * half, TRANSITIONS[(i - 1) % len(TRANSITIONS)])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 import subprocess
@@ -18,7 +19,7 @@ from PIL import Image
 
 from .audiomix import PlacedVoice, mix_audio
 from .cache import cache_key
-from .compose import caption_overlays, scene_layers, title_overlays
+from .compose import caption_overlays, scene_background, scene_layers, title_overlays
 from .errors import RenderError
 from .filtergraph import Job, ffmpeg_args, filter_graph, poster_args
 from .models import RenderResult
@@ -50,7 +51,7 @@ class Timings:
 
     tts: float = 0.0  # narration (in parallel with the two picture stages below)
     music_mix: float = 0.0
-    backgrounds: float = 0.0
+    backgrounds: float = 0.0  # summed over the plates, which two threads draw at once
     text_images: float = 0.0
     encode: float = 0.0
     total: float = 0.0
@@ -84,14 +85,16 @@ def _with_narration(plan: Plan) -> tuple[Plan, list[PlacedVoice]]:
     return plan, placed
 
 
-def _warm_pictures(plan: Plan, media: Mapping[str, Path]) -> tuple[float, float]:
-    """Make every background plate and text image (cached); returns the seconds each took."""
+def _timed(work: Callable[[], object]) -> float:
+    """Seconds ``work`` took (it runs on a prep thread)."""
     t0 = time.perf_counter()
-    scene_layers(plan, media)
-    t1 = time.perf_counter()
+    work()
+    return time.perf_counter() - t0
+
+
+def _draw_text_images(plan: Plan) -> None:
     caption_overlays(plan)
     title_overlays(plan)
-    return t1 - t0, time.perf_counter() - t1
 
 
 def _poster_frame(plan: Plan) -> int:
@@ -148,12 +151,18 @@ def render_plan(
     t0 = time.perf_counter()
     _report(progress, 0.0)
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="render-prep") as pool:
-        # Pictures (plates, text images) do not depend on narration timing: draw them
-        # into the cache on the second core while the voice is synthesised.
-        pictures = pool.submit(_warm_pictures, plan, media)
+        # Pictures (plates, text images) do not depend on narration timing: they are drawn
+        # into the cache by two threads while the voice is synthesised, so a voice that is
+        # cached already (the storyboard timed it) leaves both cores to them.
+        plates = [
+            pool.submit(_timed, functools.partial(scene_background, plan, scene, media))
+            for scene in plan.scenes
+        ]
+        texts = pool.submit(_timed, functools.partial(_draw_text_images, plan))
         plan, voices = _with_narration(plan)
         timings.tts = time.perf_counter() - t0
-        timings.backgrounds, timings.text_images = pictures.result()
+        timings.backgrounds = sum(p.result() for p in plates)
+        timings.text_images = texts.result()
     t1 = time.perf_counter()
     _report(progress, _PREP_SHARE * 0.5)
 
