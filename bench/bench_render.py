@@ -171,8 +171,8 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         ("wall", "**wall time (text → MP4 + poster), s**"),
         ("storyboard_tts", "TTS (narration synthesis while timing the storyboard), s"),
         ("music_mix", "music synthesis + audio mix, s"),
-        ("backgrounds", "background plates, s (beside TTS, on the other core)"),
-        ("text_images", "text images (layout + drawing), s (beside TTS)"),
+        ("backgrounds", "background plates, s (summed; two threads draw them beside TTS)"),
+        ("text_images", "text images (layout + drawing), s (a third task for those threads)"),
         ("encode", "ffmpeg: one filter graph + libx264 veryfast CRF 23 encode, + poster, s"),
         ("cpu_s", "CPU time, all processes (s; wall x 2 cores is the ceiling)"),
         ("peak_python_mb", "peak memory, Python process (MB RSS)"),
@@ -188,6 +188,9 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"Goal (at most {GOAL_S:.0f} s for ~30 s of video on 2 cores): {verdict} — median "
         f"{wall:.1f} s for {video:.1f} s of video, {video / wall:.1f}x faster than real time; "
         "NemoVideo quotes 30–90 s per render on cloud GPUs.",
+        "",
+        "What else was measured (filters vs x264, split encodes, x264 options, 24 fps): "
+        "docs/notes.md.",
     ]
     return "\n".join(lines) + "\n"
 
