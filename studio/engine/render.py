@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 import os
 import subprocess
@@ -49,7 +48,7 @@ Progress = Callable[[float], None]
 class Timings:
     """Seconds spent in each stage of the last render (for the benchmark)."""
 
-    tts: float = 0.0  # narration (in parallel with the two picture stages below)
+    tts: float = 0.0  # narration (the picture threads run beside it)
     music_mix: float = 0.0
     backgrounds: float = 0.0  # summed over the plates, which two threads draw at once
     text_images: float = 0.0
@@ -85,10 +84,10 @@ def _with_narration(plan: Plan) -> tuple[Plan, list[PlacedVoice]]:
     return plan, placed
 
 
-def _timed(work: Callable[[], object]) -> float:
-    """Seconds ``work`` took (it runs on a prep thread)."""
+def _timed(work: Callable[..., object], *args: Any) -> float:
+    """Seconds ``work(*args)`` took (it runs on a prep thread)."""
     t0 = time.perf_counter()
-    work()
+    work(*args)
     return time.perf_counter() - t0
 
 
@@ -154,11 +153,8 @@ def render_plan(
         # Pictures (plates, text images) do not depend on narration timing: they are drawn
         # into the cache by two threads while the voice is synthesised, so a voice that is
         # cached already (the storyboard timed it) leaves both cores to them.
-        plates = [
-            pool.submit(_timed, functools.partial(scene_background, plan, scene, media))
-            for scene in plan.scenes
-        ]
-        texts = pool.submit(_timed, functools.partial(_draw_text_images, plan))
+        plates = [pool.submit(_timed, scene_background, plan, s, media) for s in plan.scenes]
+        texts = pool.submit(_timed, _draw_text_images, plan)
         plan, voices = _with_narration(plan)
         timings.tts = time.perf_counter() - t0
         timings.backgrounds = sum(p.result() for p in plates)
