@@ -20,7 +20,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -787,6 +787,31 @@ def assert_clean(records: list[Record]) -> None:
     for t in texts_of(records):
         bad = leaks(t)
         assert not bad, f"a message shows {bad}: {t!r}"
+
+
+@contextlib.contextmanager
+def separate_bot(infra: Infra, name: str, *, redis_db: int, env: dict[str, str],
+                 workers: int = 1) -> Iterator[Bot]:
+    """A separately configured bot (its own linesim, web, workers and Redis database)
+    sharing redis-server and studio; stopped when the block ends."""
+    if infra.studio is None:
+        pytest.fail(f"studio did not start:\n{infra.studio_error}", pytrace=False)
+    started = Bot.start(infra, name, workers=workers, redis_db=redis_db, env=env)
+    try:
+        yield started
+    finally:
+        started.stop()
+
+
+@contextlib.contextmanager
+def clean_chats(bot: Bot) -> Iterator[Bot]:
+    """The bot with every process running; what it says to chats made in the block must
+    hold no technical words."""
+    bot.ensure_running()
+    first = len(bot.users)
+    yield bot
+    for chat_id in bot.users[first:]:
+        assert_clean(bot.sent(chat_id))
 
 
 def studio_runs(log: list[dict[str, Any]], session_id: str | None = None) -> list[dict[str, Any]]:

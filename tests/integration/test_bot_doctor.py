@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Iterator
 
 import pytest
-from harness import CHANNEL_TOKEN, PYTHON, REPO, Bot, Infra
+from harness import CHANNEL_TOKEN, PYTHON, REPO, Bot, Infra, separate_bot
 
 from linesim.testing import free_port
 
@@ -37,14 +37,9 @@ def problems(lines: list[str]) -> list[str]:
 def wrong_secret_bot(infra: Infra) -> Iterator[Bot]:
     """A web process whose LINE_CHANNEL_SECRET is not the channel's (linesim signs with the
     real one)."""
-    started = Bot.start(
-        infra, "wrongsecret", workers=0, redis_db=2,
-        env={"LINE_CHANNEL_SECRET": "not-the-channel-secret"},
-    )  # fmt: skip
-    try:
-        yield started
-    finally:
-        started.stop()
+    env = {"LINE_CHANNEL_SECRET": "not-the-channel-secret"}
+    with separate_bot(infra, "wrongsecret", redis_db=2, env=env, workers=0) as bot:
+        yield bot
 
 
 def test_healthy_deployment_passes(studio_bot: Bot) -> None:

@@ -14,10 +14,11 @@ from harness import (
     Bot,
     Chat,
     Infra,
-    assert_clean,
+    clean_chats,
     header,
     make_draft,
     now_mark,
+    separate_bot,
     studio_entries,
     studio_runs_since,
     texts_of,
@@ -41,21 +42,15 @@ def operator_token(infra: Infra) -> str:
 
 @pytest.fixture(scope="module")
 def fair_bot(infra: Infra, operator_token: str) -> Iterator[Bot]:
-    bot = Bot.start(infra, "fair", workers=1, redis_db=1, env={
-        "NEMO_TOKEN": operator_token, "FAIR_USE_RUNS_PER_DAY": "1"})
-    try:
+    env = {"NEMO_TOKEN": operator_token, "FAIR_USE_RUNS_PER_DAY": "1"}
+    with separate_bot(infra, "fair", redis_db=1, env=env) as bot:
         yield bot
-    finally:
-        bot.stop()
 
 
 @pytest.fixture()
 def fair(fair_bot: Bot) -> Iterator[Bot]:
-    fair_bot.ensure_running()
-    first = len(fair_bot.users)
-    yield fair_bot
-    for chat_id in fair_bot.users[first:]:
-        assert_clean(fair_bot.sent(chat_id))
+    with clean_chats(fair_bot) as bot:
+        yield bot
 
 
 def test_second_run_of_the_day_gets_the_limit_message(fair: Bot, operator_token: str) -> None:

@@ -14,9 +14,10 @@ from harness import (
     Bot,
     Chat,
     Infra,
-    assert_clean,
+    clean_chats,
     has_video,
     quick_actions,
+    separate_bot,
     texts_of,
 )
 
@@ -29,23 +30,15 @@ SSE_CAP_SECONDS = 4
 
 @pytest.fixture(scope="module")
 def quiet_bot(infra: Infra) -> Iterator[Bot]:
-    if infra.studio is None:
-        pytest.fail(f"studio did not start:\n{infra.studio_error}", pytrace=False)
-    started = Bot.start(infra, "pushoff", workers=1, redis_db=3, env={
-        "LINE_PUSH_ENABLED": "false", "NEMO_SSE_MAX_SECONDS": str(SSE_CAP_SECONDS)})  # fmt: skip
-    try:
-        yield started
-    finally:
-        started.stop()
+    env = {"LINE_PUSH_ENABLED": "false", "NEMO_SSE_MAX_SECONDS": str(SSE_CAP_SECONDS)}
+    with separate_bot(infra, "pushoff", redis_db=3, env=env) as bot:
+        yield bot
 
 
 @pytest.fixture()
 def quiet(quiet_bot: Bot) -> Iterator[Bot]:
-    quiet_bot.ensure_running()
-    first = len(quiet_bot.users)
-    yield quiet_bot
-    for chat_id in quiet_bot.users[first:]:
-        assert_clean(quiet_bot.sent(chat_id))
+    with clean_chats(quiet_bot) as bot:
+        yield bot
 
 
 def pushes(bot: Bot) -> list[dict[str, object]]:
