@@ -36,6 +36,12 @@ def _cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("STUDIO_ENGINE_CACHE", str(tmp_path_factory.getbasetemp() / "engine-cache"))
 
 
+def lavfi(out: Path, source: str, codec: str) -> None:
+    """A generated clip or tone (ffmpeg's lavfi sources)."""
+    args = ["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", source, "-c", codec, str(out)]
+    subprocess.run(args, check=True)
+
+
 @pytest.fixture(scope="module")
 def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("media")
@@ -48,38 +54,8 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     checker = folder / "checker.png"
     Image.fromarray(np.stack([board] * 3, axis=2)).save(checker)
     clip, tone = folder / "clip.mp4", folder / "tone.m4a"
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc2=s=640x360:r=30:d=2",
-            "-c:v",
-            "libx264",
-            str(clip),
-        ],
-        check=True,
-    )
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-y",
-            "-f",
-            "lavfi",
-            "-i",
-            "sine=f=440:d=4",
-            "-c:a",
-            "aac",
-            str(tone),
-        ],
-        check=True,
-    )
+    lavfi(clip, "testsrc2=s=640x360:r=30:d=2", "libx264")
+    lavfi(tone, "sine=f=440:d=4", "aac")
     return {"red": red, "blue": blue, "checker": checker, "clip": clip, "tone": tone}
 
 
