@@ -11,10 +11,12 @@ from PIL import Image, ImageFilter, ImageOps
 from .cache import cache_key, cache_path, temp_sibling
 from .themes import Theme
 
-__all__ = ["PLATE_SCALE", "gradient_plate", "photo_plate", "plate_size"]
+__all__ = ["PLATE_SCALE", "PLATE_VARIANTS", "gradient_plate", "photo_plate", "plate_size"]
 
 #: Plates are larger than the frame so zoom and pan never reveal an edge or upscale much.
 PLATE_SCALE = 1.2
+#: Gradient plates per theme and size: scene i uses variant i % PLATE_VARIANTS.
+PLATE_VARIANTS = 8
 _VERSION = 3
 
 
@@ -67,7 +69,9 @@ def gradient_plate(theme: Theme, width: int, height: int, variant: int) -> Path:
     ``variant`` (the scene index) moves the light so consecutive scenes differ.
     """
     pw, ph = plate_size(width, height)
-    dest = cache_path("plates", cache_key("gradient", _VERSION, theme, pw, ph, variant % 8), ".jpg")
+    dest = cache_path(
+        "plates", cache_key("gradient", _VERSION, theme, pw, ph, variant % PLATE_VARIANTS), ".jpg"
+    )
     if dest.exists():
         return dest
     rng = np.random.default_rng(variant * 7919 + 17)

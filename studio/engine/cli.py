@@ -12,8 +12,7 @@ from typing import TextIO
 
 from .errors import EngineError, IngestError
 from .ingest import ingest_file
-from .render import render_draft
-from .storyboard import draft_from_script
+from .oneshot import render_script
 from .timeline import ASPECTS, normalise_aspect
 
 __all__ = ["ProgressBar", "main", "render_command"]
@@ -58,11 +57,7 @@ def render_command(input: Path, out: Path, aspect: str = "9:16") -> None:
         doc = ingest_file(input.name, input, tmp / "media")
         if doc.kind not in ("text", "subtitles") or not doc.text:
             raise IngestError(4001, "台本にはテキスト（TXT・DOCX・PDF・SRT）を指定してください。")
-        draft = draft_from_script(doc.text, aspect, doc.cues)
-        if not draft["t"]:
-            raise IngestError(4001, "台本から文章を読み取れませんでした。")
-        bar = ProgressBar()
-        result = render_draft(draft, {}, tmp / "out", progress=bar)
+        result = render_script(doc.text, tmp / "out", aspect, doc.cues, progress=ProgressBar())
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(result.video), out)
         poster = out.with_suffix(".jpg")

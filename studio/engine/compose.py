@@ -76,7 +76,7 @@ def _photo(src: Path, plan: Plan) -> Path | None:
 
 def scene_background(
     plan: Plan, scene: ScenePlan, media: Mapping[str, Path]
-) -> tuple[Path, Literal["still", "clip"]]:
+) -> tuple[Path, Literal["still", "clip", "gradient"]]:
     """The file behind one scene's moving background, made (and cached) now: the uploaded
     clip, the uploaded photo's plate, or a plate of the theme's gradient."""
     src = media.get(scene.source) if scene.source else None
@@ -85,7 +85,7 @@ def scene_background(
         return src, "clip"
     if src is not None and kind == "image" and (photo := _photo(src, plan)) is not None:
         return photo, "still"
-    return gradient_plate(theme_for(plan.theme), plan.width, plan.height, scene.index), "still"
+    return gradient_plate(theme_for(plan.theme), plan.width, plan.height, scene.index), "gradient"
 
 
 def scene_layers(

@@ -27,7 +27,7 @@ from .probe import ffmpeg_bin
 from .timeline import FPS, Plan, ScenePlan, ms_to_frame, parse_draft
 from .tts import narration_ms, narration_wav
 
-__all__ = ["POSTER_MAX_BYTES", "Timings", "render_draft", "render_plan"]
+__all__ = ["POSTER_MAX_BYTES", "Progress", "Timings", "render_draft", "render_plan"]
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ _TIMEOUT_S = 30 * 60
 #: Encodes allowed at once in this process: x264 already uses every core, so a second
 #: concurrent encode only doubles memory and makes both late.
 _ENCODE_SLOTS = threading.BoundedSemaphore(max(1, int(os.environ.get("STUDIO_RENDER_SLOTS", "1"))))
-_VERSION = 1
+_VERSION = 2
 
 Progress = Callable[[float], None]
 
@@ -48,6 +48,7 @@ Progress = Callable[[float], None]
 class Timings:
     """Seconds spent in each stage of the last render (for the benchmark)."""
 
+    storyboard: float = 0.0  # script → draft, set by render_script (plates drawn beside it)
     tts: float = 0.0  # narration (the picture threads run beside it)
     music_mix: float = 0.0
     backgrounds: float = 0.0  # summed over the plates, which two threads draw at once

@@ -65,6 +65,8 @@ def _clean(text: str) -> str:
 
 def _trim(samples: Audio) -> Audio:
     """Drop the synthesiser's leading and trailing silence, keeping a short pad."""
+    if samples.size == 0:  # punctuation alone synthesises to nothing
+        return samples
     level = np.abs(samples)
     loud = np.flatnonzero(level > 0.01 * max(float(level.max()), 1e-9))
     if loud.size == 0:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from studio.engine import RenderError, render_draft
+from studio.engine import IngestError, RenderError, oneshot, render_draft
 from studio.engine.cli import render_command
 from studio.engine.mediacheck import audio_rms_db, frame_rgb, moov_first, output_info
 from studio.engine.storyboard import draft_from_script
@@ -166,3 +166,31 @@ def test_cli_renders_a_shift_jis_script(tmp_path: Path) -> None:
     )
     assert out.with_suffix(".jpg").exists()
     assert np.asarray(Image.open(out.with_suffix(".jpg"))).shape == (1080, 1920, 3)
+
+
+def test_one_shot_render_draws_the_plates_while_the_storyboard_is_timed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STUDIO_ENGINE_CACHE", str(tmp_path / "cache"))
+    plates_at_render: list[set[str]] = []
+    real_render = oneshot.render.render_draft
+
+    def spy(draft: Any, media: Any, out_dir: Path, **kw: Any) -> Any:
+        plates_at_render.append({p.name for p in (tmp_path / "cache" / "plates").glob("*.jpg")})
+        return real_render(draft, media, out_dir, **kw)
+
+    monkeypatch.setattr(oneshot.render, "render_draft", spy)
+    script = "駅前のパン屋です。毎朝焼きたてです。週末はセールです。ぜひどうぞ。"
+    result = oneshot.render_script(script, tmp_path / "out", "1:1")
+    scenes = len(draft_from_script(script, "1:1")["t"][0]["sg"])
+    # Every plate the render needs was already in the cache when it started.
+    assert len(plates_at_render[0]) >= scenes >= 2
+    assert {p.name for p in (tmp_path / "cache" / "plates").glob("*.jpg")} == plates_at_render[0]
+    info = output_info(result.video)
+    assert (info.width, info.height, info.video_codec) == (1080, 1080, "h264")
+
+
+def test_one_shot_render_of_a_script_with_nothing_to_say(tmp_path: Path) -> None:
+    with pytest.raises(IngestError) as err:
+        oneshot.render_script("。。。！？", tmp_path)
+    assert err.value.code == 4001

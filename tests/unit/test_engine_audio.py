@@ -61,6 +61,9 @@ def test_speed_changes_length() -> None:
 def test_empty_text_has_no_narration() -> None:
     assert tts.narration_ms("   ") == 0
     assert tts.narration_wav("") is None
+    # Punctuation alone: the synthesiser returns no samples, which is no narration, not a crash.
+    assert tts.narration_wav("。。。！？") is None
+    assert tts.narration_ms("「」、") == 0
 
 
 def test_tts_uses_no_network(tmp_path: Path) -> None:

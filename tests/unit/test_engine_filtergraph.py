@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 
@@ -71,6 +72,20 @@ def test_scenes_are_cut_into_pieces_and_concatenated() -> None:
     assert "overlay=x=100:y='700+32*pow(" in graph
 
 
+def test_a_gradient_zooms_from_a_frame_size_copy_a_photo_from_its_plate() -> None:
+    layers = (
+        SceneLayer(Path("g.jpg"), "gradient", 97, "zoom_in", 1296, 2304),
+        SceneLayer(Path("p.jpg"), "still", 104, "zoom_out", 1296, 2304),
+        SceneLayer(Path("q.jpg"), "gradient", 97, "pan_right", 1296, 2304),
+    )
+    graph = filter_graph(dataclasses.replace(job(), scenes=layers))
+    heads = [c for c in graph.split(";\n") if re.match(r"\[[0-2]:v\]", c)]
+    # The format comes after the scale, or the scale's output would be negotiated elsewhere.
+    assert heads[0].startswith("[0:v]scale=1080:1920,format=yuv420p,split=")
+    assert heads[1].startswith("[1:v]format=yuv420p,split=")
+    assert heads[2].startswith("[2:v]format=yuv420p,split=")  # a pan crops the wide plate
+
+
 def test_single_scene_needs_no_concat() -> None:
     one = Job(1080, 1080, 30, 60, (SceneLayer(Path("a.jpg"), "still", 60, "zoom_out", 1296, 1296),),
               (), (), None, Path("o.mp4"))  # fmt: skip
@@ -82,7 +97,7 @@ def test_single_scene_needs_no_concat() -> None:
 def test_output_options() -> None:
     args = ffmpeg_args(job(), Path("g.txt"))
     joined = " ".join(args)
-    for part in ("-c:v libx264", "-preset veryfast", "-crf 23", "-pix_fmt yuv420p",
+    for part in ("-c:v libx264", "-preset ultrafast", "-crf 23", "-pix_fmt yuv420p",
                  "-movflags +faststart", "-c:a aac", "-ar 48000", "-ac 2", "-t 9.000"):  # fmt: skip
         assert part in joined
     assert args[args.index("-map", args.index("[vout]")) + 1] == "5:a"
