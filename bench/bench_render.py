@@ -199,8 +199,8 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace) -> str:
         f"{wall:.1f} s for {video:.1f} s of video, {video / wall:.1f}x faster than real time; "
         "NemoVideo quotes 30–90 s per render on cloud GPUs.",
         "",
-        "What else was measured (filters vs x264, split encodes, x264 options, 24 fps): "
-        "docs/notes.md.",
+        "How the encoder settings were chosen (CPU, SSIM and size on these frames) and "
+        "what else was tried: docs/notes.md.",
     ]
     return "\n".join(lines) + "\n"
 
