@@ -47,10 +47,11 @@ def render_script(
     ``RenderError`` when the render fails.
     """
     t0 = time.perf_counter()
-    # A scene holds one or two sentences (or cues), so there are at most that many scenes.
-    at_most = len(cues) if cues else len(sentences(text))
+    # A scene holds one or two sentences, so there are at most that many scenes. With SRT
+    # cues the storyboard synthesises nothing: the render draws the plates beside the voice.
+    ahead = 0 if cues else len(sentences(text))
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plates-ahead") as pool:
-        plates = pool.submit(_draw_plates, text, aspect, at_most)
+        plates = pool.submit(_draw_plates, text, aspect, ahead)
         draft = draft_from_script(text, aspect, cues, speed=speed)
         plates.result()
     storyboard_s = time.perf_counter() - t0

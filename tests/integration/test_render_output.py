@@ -194,3 +194,17 @@ def test_one_shot_render_of_a_script_with_nothing_to_say(tmp_path: Path) -> None
     with pytest.raises(IngestError) as err:
         oneshot.render_script("。。。！？", tmp_path)
     assert err.value.code == 4001
+
+
+def test_cli_renders_an_srt_on_its_cue_timings(tmp_path: Path) -> None:
+    src = tmp_path / "字幕.srt"
+    src.write_text(
+        "1\n00:00:00,000 --> 00:00:03,000\n春の新作が登場です。\n\n"
+        "2\n00:00:03,000 --> 00:00:06,500\nぜひお店でどうぞ。\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "srt.mp4"
+    render_command(src, out, "1:1")
+    info = output_info(out)
+    assert (info.width, info.height, info.audio_codec) == (1080, 1080, "aac")
+    assert 6.4 <= info.duration_s <= 7.2  # the last cue ends at 6.5 s
