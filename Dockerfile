@@ -27,10 +27,11 @@ WORKDIR /src
 
 # Dependencies first, read from pyproject.toml, so a code change does not reinstall them.
 # Every dependency ships manylinux wheels for CPython 3.11: no compiler is needed.
-COPY pyproject.toml ./
+# constraints.txt pins them (and theirs) to the versions the tests passed with.
+COPY pyproject.toml constraints.txt ./
 RUN python -c "import tomllib; print('\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project']['dependencies']))" \
         > /tmp/requirements.txt \
-    && pip install -r /tmp/requirements.txt
+    && pip install -c constraints.txt -r /tmp/requirements.txt
 
 # The project itself (no dev extras).
 COPY README.md NOTICE ./

@@ -3,14 +3,24 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install demo test lint bench clean
+.PHONY: install lock demo test lint bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
+# constraints.txt pins every package (and every package's packages) to the tested versions.
 install: $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
+
+# Re-resolve in a throw-away virtualenv and pin the result; run `make test` before committing.
+lock:
+	rm -rf .lock-venv && $(PY) -m venv .lock-venv
+	.lock-venv/bin/pip install -q --upgrade pip
+	.lock-venv/bin/pip install -q -e '.[dev]'
+	head -3 constraints.txt > constraints.new
+	.lock-venv/bin/pip freeze --exclude-editable >> constraints.new
+	mv constraints.new constraints.txt && rm -rf .lock-venv
 
 demo: install
 	bash scripts/system-packages.sh
