@@ -13,14 +13,16 @@ install: $(BIN)/python
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e '.[dev]'
 
-# Re-resolve in a throw-away virtualenv and pin the result; run `make test` before committing.
+# Re-resolve in a throw-away virtualenv made with $(PY) (the image runs 3.11: keep them
+# alike), pin the result and install it here; then `make test` before committing.
 lock:
 	rm -rf .lock-venv && $(PY) -m venv .lock-venv
 	.lock-venv/bin/pip install -q --upgrade pip
 	.lock-venv/bin/pip install -q -e '.[dev]'
-	head -3 constraints.txt > constraints.new
+	grep '^#' constraints.txt > constraints.new
 	.lock-venv/bin/pip freeze --exclude-editable >> constraints.new
 	mv constraints.new constraints.txt && rm -rf .lock-venv
+	$(MAKE) install
 
 demo: install
 	bash scripts/system-packages.sh

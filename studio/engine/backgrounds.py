@@ -13,11 +13,11 @@ from .themes import Theme
 
 __all__ = ["PLATE_SCALE", "PLATE_VARIANTS", "gradient_plate", "photo_plate", "plate_size"]
 
-#: Plates are larger than the frame so zoom and pan never reveal an edge or upscale much.
+#: Plates are larger than the frame so zoom and pan never reveal an edge or upscale a photo.
 PLATE_SCALE = 1.2
 #: Gradient plates per theme and size: scene i uses variant i % PLATE_VARIANTS.
 PLATE_VARIANTS = 8
-_VERSION = 3
+_VERSION = 4
 
 
 def plate_size(width: int, height: int) -> tuple[int, int]:
@@ -68,10 +68,9 @@ def gradient_plate(theme: Theme, width: int, height: int, variant: int) -> Path:
 
     ``variant`` (the scene index) moves the light so consecutive scenes differ.
     """
+    variant %= PLATE_VARIANTS  # scenes 0 and 8 share a file, so they must share a picture
     pw, ph = plate_size(width, height)
-    dest = cache_path(
-        "plates", cache_key("gradient", _VERSION, theme, pw, ph, variant % PLATE_VARIANTS), ".jpg"
-    )
+    dest = cache_path("plates", cache_key("gradient", _VERSION, theme, pw, ph, variant), ".jpg")
     if dest.exists():
         return dest
     rng = np.random.default_rng(variant * 7919 + 17)

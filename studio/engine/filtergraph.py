@@ -80,8 +80,8 @@ class Job:
     video_out: Path
     crf: int = 23
     # ultrafast's motion search with CABAC, the deblocking filter and B-frames put back:
-    # on our 1080x1920 material 40 % less x264 CPU than veryfast at equal or better SSIM;
-    # files are 10 % larger for gradients, up to 2x for photos (docs/notes.md).
+    # on our 1080x1920 material 40 % less x264 CPU than veryfast + subme=1 at equal or
+    # better SSIM; files 10–30 % larger for gradients, up to 2x for photos (docs/notes.md).
     preset: str = "ultrafast"
     x264_params: str = "cabac=1:deblock=1:bframes=3"
 
@@ -90,7 +90,8 @@ def motion_expr(motion: str, frames: int, first: int = 0) -> tuple[str, str, str
     """zoompan's (zoom, x, y) expressions for ``motion`` over a scene of ``frames`` frames,
     for a piece of it starting at frame ``first`` (zoompan's ``on`` restarts at 0 per piece).
 
-    Zoom 1 shows the whole plate (which is 1.2x the frame); the motion never leaves it.
+    Zoom 1 shows the whole plate (1.2x the frame; a gradient's is a frame-size copy of
+    it); the motion never leaves it.
     Progress is eased (smoothstep) so scenes settle instead of stopping abruptly.
     """
     span = max(frames - 1, 1)

@@ -24,12 +24,11 @@ from .timeline import canvas_size
 __all__ = ["render_script"]
 
 
-def _draw_plates(text: str, aspect: str, scenes: int) -> None:
+def _draw_plates(theme: str, aspect: str, scenes: int) -> None:
     """The gradient plates of the first ``scenes`` scenes, into the cache."""
-    theme = theme_for(guess_theme(text))
     width, height = canvas_size(aspect)
     for variant in range(min(scenes, PLATE_VARIANTS)):
-        gradient_plate(theme, width, height, variant)
+        gradient_plate(theme_for(theme), width, height, variant)
 
 
 def render_script(
@@ -50,9 +49,10 @@ def render_script(
     # A scene holds one or two sentences, so there are at most that many scenes. With SRT
     # cues the storyboard synthesises nothing: the render draws the plates beside the voice.
     ahead = 0 if cues else len(sentences(text))
+    theme = guess_theme(text)  # the storyboard's choice, made once for both
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="plates-ahead") as pool:
-        plates = pool.submit(_draw_plates, text, aspect, ahead)
-        draft = draft_from_script(text, aspect, cues, speed=speed)
+        plates = pool.submit(_draw_plates, theme, aspect, ahead)
+        draft = draft_from_script(text, aspect, cues, speed=speed, theme=theme)
         plates.result()
     storyboard_s = time.perf_counter() - t0
     if not draft["t"]:

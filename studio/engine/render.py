@@ -173,6 +173,8 @@ def render_plan(
     poster = out_dir / f"poster-{key}.jpg"
     if video.exists() and poster.exists():
         _report(progress, 1.0)  # the same draft was rendered before: nothing changed
+        timings.total = time.perf_counter() - t0
+        LAST_TIMINGS = timings
         return plan, video, poster
 
     with tempfile.TemporaryDirectory(prefix="render-", dir=out_dir) as tmp_name:

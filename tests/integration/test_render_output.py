@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -168,22 +170,50 @@ def test_cli_renders_a_shift_jis_script(tmp_path: Path) -> None:
     assert np.asarray(Image.open(out.with_suffix(".jpg"))).shape == (1080, 1920, 3)
 
 
+def _spy_plates(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, float]]:
+    """(thread name, start time) of every plate render_script draws ahead."""
+    calls: list[tuple[str, float]] = []
+    real = oneshot.gradient_plate
+
+    def spy(*args: Any) -> Path:
+        calls.append((threading.current_thread().name, time.monotonic()))
+        return real(*args)
+
+    monkeypatch.setattr(oneshot, "gradient_plate", spy)
+    return calls
+
+
 def test_one_shot_render_draws_the_plates_while_the_storyboard_is_timed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STUDIO_ENGINE_CACHE", str(tmp_path / "cache"))
+    ahead = _spy_plates(monkeypatch)
+    storyboard: list[float] = []
+    real_storyboard = oneshot.draft_from_script
+
+    def timed_storyboard(*args: Any, **kw: Any) -> Any:
+        storyboard.append(time.monotonic())
+        try:
+            return real_storyboard(*args, **kw)
+        finally:
+            storyboard.append(time.monotonic())
+
     plates_at_render: list[set[str]] = []
     real_render = oneshot.render.render_draft
 
-    def spy(draft: Any, media: Any, out_dir: Path, **kw: Any) -> Any:
+    def spy_render(draft: Any, media: Any, out_dir: Path, **kw: Any) -> Any:
         plates_at_render.append({p.name for p in (tmp_path / "cache" / "plates").glob("*.jpg")})
         return real_render(draft, media, out_dir, **kw)
 
-    monkeypatch.setattr(oneshot.render, "render_draft", spy)
+    monkeypatch.setattr(oneshot, "draft_from_script", timed_storyboard)
+    monkeypatch.setattr(oneshot.render, "render_draft", spy_render)
     script = "駅前のパン屋です。毎朝焼きたてです。週末はセールです。ぜひどうぞ。"
     result = oneshot.render_script(script, tmp_path / "out", "1:1")
-    scenes = len(draft_from_script(script, "1:1")["t"][0]["sg"])
-    # Every plate the render needs was already in the cache when it started.
+    scenes = len(real_storyboard(script, "1:1")["t"][0]["sg"])
+    # Drawn on their own thread, starting before the narration timing was done...
+    assert len(ahead) == 4 and {name for name, _ in ahead} == {"plates-ahead_0"}
+    assert ahead[0][1] < storyboard[1]
+    # ...and every plate the render needs was in the cache when it started.
     assert len(plates_at_render[0]) >= scenes >= 2
     assert {p.name for p in (tmp_path / "cache" / "plates").glob("*.jpg")} == plates_at_render[0]
     info = output_info(result.video)
@@ -196,7 +226,9 @@ def test_one_shot_render_of_a_script_with_nothing_to_say(tmp_path: Path) -> None
     assert err.value.code == 4001
 
 
-def test_cli_renders_an_srt_on_its_cue_timings(tmp_path: Path) -> None:
+def test_cli_renders_an_srt_on_its_cue_timings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     src = tmp_path / "字幕.srt"
     src.write_text(
         "1\n00:00:00,000 --> 00:00:03,000\n春の新作が登場です。\n\n"
@@ -204,7 +236,10 @@ def test_cli_renders_an_srt_on_its_cue_timings(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     out = tmp_path / "srt.mp4"
+    ahead = _spy_plates(monkeypatch)
     render_command(src, out, "1:1")
     info = output_info(out)
     assert (info.width, info.height, info.audio_codec) == (1080, 1080, "aac")
     assert 6.4 <= info.duration_s <= 7.2  # the last cue ends at 6.5 s
+    # Cue timings need no narration to time them: the render draws the plates beside it.
+    assert ahead == []

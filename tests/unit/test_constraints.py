@@ -1,9 +1,10 @@
-"""constraints.txt pins every dependency pyproject.toml declares, inside its range."""
+"""constraints.txt pins every dependency pyproject.toml declares, inside its range, and
+everything those need in turn."""
 
 from __future__ import annotations
 
 import tomllib
-from importlib.metadata import version
+from importlib.metadata import requires, version
 from pathlib import Path
 
 from packaging.requirements import Requirement
@@ -41,3 +42,23 @@ def test_the_installed_versions_are_the_pinned_ones() -> None:
     pins = _pins()
     for req in _declared():
         assert Version(version(req.name)) == pins[canonicalize_name(req.name)], req.name
+
+
+def test_what_the_dependencies_need_is_pinned_too() -> None:
+    pins = _pins()
+    todo = [(canonicalize_name(r.name), frozenset(r.extras)) for r in _declared()]
+    seen: set[tuple[str, frozenset[str]]] = set()
+    while todo:
+        name, extras = todo.pop()
+        if (name, extras) in seen:
+            continue
+        seen.add((name, extras))
+        assert name in pins, f"{name} is needed but not pinned: run make lock"
+        for spec in requires(name) or []:
+            req = Requirement(spec)
+            wanted = req.marker is None or any(
+                req.marker.evaluate({"extra": extra}) for extra in (extras or {""})
+            )
+            if wanted:
+                todo.append((canonicalize_name(req.name), frozenset(req.extras)))
+    assert len(seen) > 50  # the walk really went through the dependency tree

@@ -98,6 +98,7 @@ def test_output_options() -> None:
     args = ffmpeg_args(job(), Path("g.txt"))
     joined = " ".join(args)
     for part in ("-c:v libx264", "-preset ultrafast", "-crf 23", "-pix_fmt yuv420p",
+                 "-x264-params cabac=1:deblock=1:bframes=3",
                  "-movflags +faststart", "-c:a aac", "-ar 48000", "-ac 2", "-t 9.000"):  # fmt: skip
         assert part in joined
     assert args[args.index("-map", args.index("[vout]")) + 1] == "5:a"
