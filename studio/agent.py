@@ -61,7 +61,8 @@ TEXT_COST = 1
 SILENT_OPS = frozenset({"set_bgm", "remove_bgm", "set_volume", "set_theme"})
 
 Cues = Sequence[tuple[int, int, str]]
-#: ``storyboard(script, aspect, cues)``: the engine's ``draft_from_script``.
+#: ``storyboard(script, aspect, cues)``: the engine's ``draft_from_script`` (its plates are
+#: drawn meanwhile).
 Storyboard = Callable[[str, str, Cues], Draft]
 
 

@@ -13,14 +13,15 @@ from pathlib import Path
 from studio.agent import Tools
 from studio.drafts import Draft
 from studio.engine import Cue, Ingested, ingest_file, narration_ms
-from studio.engine.storyboard import draft_from_script
+from studio.engine.oneshot import storyboard_and_plates
 
 __all__ = ["agent_tools", "ingest", "storyboard"]
 
 
 def storyboard(script: str, aspect: str, cues: Sequence[tuple[int, int, str]]) -> Draft:
-    """The engine's storyboard for ``script`` (SRT cues, when given, drive the timing)."""
-    return draft_from_script(script, aspect, tuple(Cue(s, e, t) for s, e, t in cues))
+    """The engine's storyboard for ``script`` (SRT cues, when given, drive the timing);
+    the plates it will need are drawn meanwhile, ready for the export."""
+    return storyboard_and_plates(script, aspect, tuple(Cue(s, e, t) for s, e, t in cues))
 
 
 def agent_tools() -> Tools:

@@ -243,3 +243,16 @@ def test_cli_renders_an_srt_on_its_cue_timings(
     assert 6.4 <= info.duration_s <= 7.2  # the last cue ends at 6.5 s
     # Cue timings need no narration to time them: the render draws the plates beside it.
     assert ahead == []
+
+
+def test_studio_storyboards_with_the_plates_the_export_will_need(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studio.bridge import storyboard
+
+    monkeypatch.setenv("STUDIO_ENGINE_CACHE", str(tmp_path / "cache"))
+    ahead = _spy_plates(monkeypatch)
+    draft = storyboard("新メニューです。毎日焼きたて。ぜひどうぞ。", "16:9", [])
+    assert draft["m"]["aspect"] == "16:9" and len(draft["t"][0]["sg"]) >= 1
+    assert len(ahead) == 3 and {name for name, _ in ahead} == {"plates-ahead_0"}
+    assert len(list((tmp_path / "cache" / "plates").glob("*.jpg"))) == 3
