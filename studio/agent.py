@@ -35,7 +35,9 @@ from studio.intents import (
     Generate,
     Help,
     Intent,
+    Leave,
     StatusRequest,
+    Thanks,
     parse,
 )
 
@@ -143,6 +145,10 @@ def respond(message: str, view: SessionView, tools: Tools, intent: Intent | None
         case Help():
             kind = "unsupported" if intent.apologize else "help"
             return Turn(kind, replies.capabilities(lang, intent.apologize))
+        case Thanks():
+            return Turn("thanks", replies.thanks(lang))
+        case Leave():
+            return Turn("leave", replies.leave(lang))
     raise AssertionError(intent)  # pragma: no cover - the match is exhaustive
 
 
@@ -165,6 +171,8 @@ def _script(intent: Generate, view: SessionView) -> tuple[str, Cues, str | None]
 
 def _generate(intent: Generate, view: SessionView, tools: Tools, lang: str) -> Turn:
     found = _script(intent, view)
+    if found is None and intent.edits and has_content(view.draft):
+        return _edit(intent.edits, view, tools, lang)  # 「90秒の動画にして」 with a draft
     if found is None:
         return Turn("ask_text", replies.ask_text(lang))
     script, cues, doc_name = found

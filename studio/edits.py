@@ -174,13 +174,13 @@ class SetSpeed:
 @dataclass(frozen=True)
 class RemoveScene:
     op: ClassVar[str] = "remove_scene"
-    index: int  # 1-based
+    index: int  # 1-based; -1 = last
 
 
 @dataclass(frozen=True)
 class MoveScene:
     op: ClassVar[str] = "move_scene"
-    index: int  # 1-based
+    index: int  # 1-based; -1 = last
     to: int  # 1-based; -1 = last
 
 
@@ -759,28 +759,30 @@ def _reorder(draft: Draft, order: list[int], ctx: EditContext) -> None:
 
 def _remove_scene(draft: Draft, edit: RemoveScene, ctx: EditContext) -> Change:
     count = len(scene_segments(draft))
-    bad = _check_index(edit, edit.index, count)
+    index = count if edit.index == -1 else edit.index  # 「最後のシーンを消して」
+    bad = _check_index(edit, index, count)
     if bad:
         return bad
     if count == 1:
-        return _refused(edit, "last_scene", index=edit.index, count=count)
-    _reorder(draft, [i for i in range(count) if i != edit.index - 1], ctx)
-    return _done(edit, index=edit.index, count=count - 1, total_s=_seconds(_total(draft)))
+        return _refused(edit, "last_scene", index=index, count=count)
+    _reorder(draft, [i for i in range(count) if i != index - 1], ctx)
+    return _done(edit, index=index, count=count - 1, total_s=_seconds(_total(draft)))
 
 
 def _move_scene(draft: Draft, edit: MoveScene, ctx: EditContext) -> Change:
     count = len(scene_segments(draft))
-    bad = _check_index(edit, edit.index, count)
+    index = count if edit.index == -1 else edit.index
+    bad = _check_index(edit, index, count)
     if bad:
         return bad
     to = count if edit.to == -1 else edit.to
     bad = _check_index(edit, to, count)
     if bad:
         return bad
-    order = [i for i in range(count) if i != edit.index - 1]
-    order.insert(to - 1, edit.index - 1)
+    order = [i for i in range(count) if i != index - 1]
+    order.insert(to - 1, index - 1)
     _reorder(draft, order, ctx)
-    return _done(edit, index=edit.index, to=to, last=to == count, count=count)
+    return _done(edit, index=index, to=to, last=to == count, count=count)
 
 
 def _swap_scenes(draft: Draft, edit: SwapScenes, ctx: EditContext) -> Change:

@@ -39,7 +39,9 @@ __all__ = [
     "Generate",
     "Help",
     "Intent",
+    "Leave",
     "StatusRequest",
+    "Thanks",
     "normalize",
     "parse",
     "parse_edits",
@@ -67,6 +69,16 @@ class Help:
 
 
 @dataclass(frozen=True)
+class Thanks:
+    """「ありがとう」「いい感じ！」: nothing to change."""
+
+
+@dataclass(frozen=True)
+class Leave:
+    """「字幕は消さないで」「BGMはそのままで」 and nothing else: keep it as it is."""
+
+
+@dataclass(frozen=True)
 class AskAspect:
     """「縦横比を変える」 without saying which one."""
 
@@ -86,30 +98,42 @@ class CreditsRequest:
     """「残高」 sent as chat (the real backend points at the billing page)."""
 
 
-Intent = Generate | EditRequest | Help | AskAspect | ExportRequest | StatusRequest | CreditsRequest
+Intent = (
+    Generate
+    | EditRequest
+    | Help
+    | Thanks
+    | Leave
+    | AskAspect
+    | ExportRequest
+    | StatusRequest
+    | CreditsRequest
+)
 
 _KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
+_KANJI_NUMBER = re.compile(
+    r"(?:[一二三四五六七八九]?百)?(?:[一二三四五六七八九]?十)?[一二三四五六七八九]?"
+)
+
+
 def _kanji_number(match: re.Match[str]) -> str:
     text = match.group(0)
-    if text == "十":
-        return "10"
-    if text.startswith("十"):
-        return str(10 + _KANJI_DIGITS[text[1]])
-    if text.endswith("十"):
-        return str(_KANJI_DIGITS[text[0]] * 10)
-    if "十" in text:
-        return str(_KANJI_DIGITS[text[0]] * 10 + _KANJI_DIGITS[text[2]])
-    return str(_KANJI_DIGITS[text])
+    if not text or (text == "十" and match.string[match.end() : match.end() + 1] == "分"):
+        return text  # 十分 on its own is "enough", not ten minutes
+    value = 0
+    for unit, size in (("百", 100), ("十", 10)):
+        if unit in text:
+            head, text = text.split(unit, 1)
+            value += (_KANJI_DIGITS[head] if head else 1) * size
+    return str(value + (_KANJI_DIGITS[text] if text else 0))
 
 
 def normalize(message: str) -> str:
-    """NFKC (full-width digits, ％, ：), lower case, kanji numerals 1–99 as digits."""
-    text = unicodedata.normalize("NFKC", message).lower()
-    return re.sub(
-        r"[一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九]", _kanji_number, text
-    )
+    """NFKC (full-width digits, ％, ：), lower case, kanji numerals 1–999 as digits."""
+    text = unicodedata.normalize("NFKC", message).lower().replace("びょう", "秒")
+    return _KANJI_NUMBER.sub(_kanji_number, text)
 
 
 # -- rules: each takes the normalized text and returns the edits it finds ------------------
@@ -171,13 +195,21 @@ def _bgm(t: str) -> list[Edit]:
 def _volume(t: str) -> list[Edit]:
     if not re.search(r"(音量|ボリューム|volume|" + _BGM + ")", t):
         return []
+    if re.search(_VOICE, t) and not re.search(_BGM, t):
+        return []  # the narration's loudness is not the music's, and not adjustable
     percent = re.search(r"(\d{1,3})\s*(%|パーセント|percent)", t)
     if percent:
+        # "10%下げて" lowers by 10 points; "20%に" sets 20 %.
+        after = t[percent.end() : percent.end() + 8]
+        if re.search(_QUIETER, after):
+            return [SetVolume(delta=-int(percent.group(1)))]
+        if re.search(_LOUDER, after):
+            return [SetVolume(delta=int(percent.group(1)))]
         return [SetVolume(percent=int(percent.group(1)))]
     if re.search(r"(音量|ボリューム|volume|bgm|音楽|music)", t):
         if re.search(_LOUDER, t):
             return [SetVolume(delta=15)]
-        if re.search(_QUIETER, t):
+        if re.search(_QUIETER + r"|うるさ|大きすぎ|too loud|turn\b.{0,20}\bdown\b", t):
             return [SetVolume(delta=-15)]
     return []
 
@@ -194,21 +226,34 @@ def _aspect(t: str) -> list[Edit]:
     return []
 
 
+#: Words naming something other than the whole video ("字幕を短く" is not about length).
+_OTHER_SUBJECT = r"(字幕|テロップ|タイトル|題名|シーン|ナレーション|声|音量|bgm|音楽|曲)"
+
+
 def _length(t: str) -> list[Edit]:
     ja = re.search(
-        r"(\d{1,3})\s*(秒|分)\s*(?:に|で|くらい|ぐらい|程度|以内|前後|ほど|の動画|の長さ|まで)", t
+        r"(?:(\d{1,2})\s*分\s*(半|(\d{1,2})\s*秒)?|(\d{1,3})\s*秒)\s*"
+        r"(?:に|で|くらい|ぐらい|程度|以内|前後|ほど|の動画|の長さ|まで|$)",
+        t,
     )
     if ja:
-        n = int(ja.group(1))
-        return [SetLength(seconds=n * 60 if ja.group(2) == "分" else n)]
+        minutes, half, extra, plain = ja.groups()
+        if minutes is None:
+            return [SetLength(seconds=int(plain))]
+        return [SetLength(seconds=int(minutes) * 60 + (30 if half == "半" else int(extra or 0)))]
+    whole = re.search(r"(長さ|尺|動画|全体|length|video)", t) or not re.search(_OTHER_SUBJECT, t)
+    if whole and re.search(r"(半分|half\s+(the\s+)?(length|as long))", t):
+        return [SetLength(factor=0.5)]
+    if re.search(r"(2倍|倍)の(長さ|尺)|(長さ|尺)を(2倍|倍)|twice as long|double the length", t):
+        return [SetLength(factor=2.0)]
     en = re.search(r"(\d{1,3})\s*(s|sec|secs|seconds|min|mins|minutes?)\b", t)
     if en and re.search(r"\b(make|to|under|about|around|within|long|length|cut|trim|shorten)\b", t):
         n = int(en.group(1))
         return [SetLength(seconds=n * 60 if en.group(2).startswith("min") else n)]
-    if re.search(r"(動画|全体|尺|長さ|全部)", t):
-        if re.search(r"短く|短め|縮め", t):
+    if re.search(r"(動画|全体|尺|長さ|全部)", t) or not re.search(_OTHER_SUBJECT, t):
+        if re.search(r"短く|短め|縮め|みじかく", t):
             return [SetLength(factor=0.75)]
-        if re.search(r"長く|長め|伸ば", t):
+        if re.search(r"長く|長め|伸ば|ながく", t):
             return [SetLength(factor=1.25)]
     if re.search(r"\b(shorter|shorten)\b", t):
         return [SetLength(factor=0.75)]
@@ -218,11 +263,15 @@ def _length(t: str) -> list[Edit]:
 
 
 def _subtitles(t: str) -> list[Edit]:
-    if not re.search(r"(字幕|テロップ|subtitle|caption)", t):
+    if not re.search(r"(字幕|じまく|テロップ|文字|フォント|subtitle|caption|text|font)", t):
         return []
-    if re.search(r"(大きく|大きめ|大きな|でかく|larger|bigger|\blarge\b|big)", t):
+    if re.search(r"(大きすぎ|でかすぎ|too big|too large)", t):
+        return [SetSubtitleSize("s")]
+    if re.search(r"(小さすぎ|too small)", t):
         return [SetSubtitleSize("l")]
-    if re.search(r"(小さく|小さめ|小さな|smaller|\bsmall\b)", t):
+    if re.search(r"(大きく|大きめ|大きな|おおきく|でかく|larger|bigger|\blarge\b|big)", t):
+        return [SetSubtitleSize("l")]
+    if re.search(r"(小さく|小さめ|小さな|ちいさく|smaller|\bsmall\b)", t):
         return [SetSubtitleSize("s")]
     if re.search(r"(普通|標準|中くらい|medium|normal|default)", t):
         return [SetSubtitleSize("m")]
@@ -250,6 +299,8 @@ _THEMES: tuple[tuple[str, str], ...] = (
 def _theme(t: str) -> list[Edit]:
     if not re.search(r"(テーマ|色|カラー|配色|theme|colou?r)", t):
         return []
+    if re.search(r"(字幕|テロップ|文字|フォント|タイトル|subtitle|caption|text|font|title)", t):
+        return []  # the colour of the text is not the theme (and not adjustable)
     for theme, pattern in _THEMES:
         if re.search(pattern, t):
             return [SetTheme(theme)]
@@ -265,15 +316,19 @@ _VOICE = (
 def _narration(t: str) -> list[Edit]:
     if not re.search(_VOICE, t):
         # "もっとゆっくり" on its own is about the voice too.
-        if re.match(r"^(もっと|少し|すこし)?(ゆっくり|遅く|速く|早く)", t):
+        if re.match(r"^(もっと|少し|すこし)?(ゆっくり|遅く|おそく|速く|早く|はやく)", t):
             return _narration("ナレーション" + t)
         return []
-    speed = re.search(r"(\d(?:\.\d+)?)\s*(倍速|倍|x)", t)
+    speed = re.search(r"(\d+(?:\.\d+)?)\s*(倍速|倍|x)", t)
     if speed:
         return [SetSpeed(speed=float(speed.group(1)))]
+    if re.search(r"(速すぎ|早すぎ|はやすぎ|too fast)", t):
+        return [SetSpeed(delta=-0.25)]
+    if re.search(r"(遅すぎ|おそすぎ|too slow)", t):
+        return [SetSpeed(delta=0.25)]
     if re.search(r"(ゆっくり|遅く|おそく|スロー|slower|slow down|more slowly)", t):
         return [SetSpeed(delta=-0.25)]
-    if re.search(r"(速く|早く|はやく|早口|テンポよく|faster|speed up|quicker)", t):
+    if re.search(r"(速く|早く|はやく|速め|早め|早口|テンポよく|faster|speed up|quicker)", t):
         return [SetSpeed(delta=0.25)]
     if re.search(_OFF, t) or re.search(_EN_OFF, t):
         return [SetNarration(False)]
@@ -283,31 +338,42 @@ def _narration(t: str) -> list[Edit]:
 
 
 _SCENE = r"(?:シーン|scene)\s*(\d+)"
-_SCENE_ALT = r"(\d+)\s*(?:番目|つ目)の?\s*シーン"
-
-
+_SCENE_ALT = r"(\d+)\s*(?:番目|つ目|個目)の?\s*シーン|(\d+)\s*シーン目"
 _SCENE_EN = r"(\d+)(?:st|nd|rd|th)\s+scene"
+#: "the first / last scene": scene 1, or -1 for the last one.
+_SCENE_WORD = r"(最初|はじめ|先頭|最後|ラスト|first|last)の?\s*(?:シーン|scene)"
 
 
-def _scene_number(t: str) -> re.Match[str] | None:
-    return re.search(_SCENE, t) or re.search(_SCENE_ALT, t) or re.search(_SCENE_EN, t)
+def _scene_number(t: str) -> tuple[int, int] | None:
+    """(scene number, where the mention ends), the last scene being -1."""
+    hit = re.search(_SCENE, t) or re.search(_SCENE_ALT, t) or re.search(_SCENE_EN, t)
+    if hit:
+        return int(next(g for g in hit.groups() if g)), hit.end()
+    word = re.search(_SCENE_WORD, t)
+    if word:
+        return (-1 if word.group(1) in ("最後", "ラスト", "last") else 1), word.end()
+    return None
 
 
 def _scenes(t: str) -> list[Edit]:
-    swap = re.search(r"シーン\s*(\d+)\s*と\s*(?:シーン)?\s*(\d+)", t) or re.search(
-        r"\bswap\s+scenes?\s*(\d+)\s*(?:and|&|with)\s*(?:scene\s*)?(\d+)", t
+    swap = (
+        re.search(r"シーン\s*(\d+)\s*と\s*(?:シーン)?\s*(\d+)", t)
+        or re.search(r"(\d+)\s*(?:番目|つ目)\s*と\s*(\d+)\s*(?:番目|つ目)", t)
+        or re.search(r"\bswap\s+scenes?\s*(\d+)\s*(?:and|&|with)\s*(?:scene\s*)?(\d+)", t)
     )
     if swap and re.search(r"(入れ替|いれか|交換|逆|swap)", t):
         return [SwapScenes(int(swap.group(1)), int(swap.group(2)))]
-    hit = _scene_number(t)
-    if hit is None:
+    found = _scene_number(t)
+    if found is None:
         return []
-    index = int(hit.group(1))
-    rest = t[hit.end() :]
+    index, end = found
+    rest = t[end:]
     if re.search(r"^.{0,6}(削除|消|カット|なくし|外|取り除|いらな|不要)", rest) or re.search(
         r"\b(remove|delete|cut|drop)\b", t
     ):
         return [RemoveScene(index)]
+    if re.search(r"^.{0,4}?1番(後|うし)", rest):  # 一番後ろ (kanji numerals are digits here)
+        return [MoveScene(index, -1)]
     to = re.search(r"^.{0,4}?(\d+)\s*(番目|つ目|番)", rest) or re.search(r"\bposition\s*(\d+)", t)
     if to:
         return [MoveScene(index, int(to.group(1)))]
@@ -349,22 +415,56 @@ EDIT_RULES: tuple[Callable[[str], list[Edit]], ...] = (
 )
 
 
+#: Where one instruction ends and the next begins: punctuation, a te-form or 〜で that
+#: chains requests without a comma (「BGMを消して字幕を大きく」「ナレーションなしで字幕はあり」),
+#: or "and"/"but" before a verb ("black and white" stays whole).
+_CLAUSE_END = (
+    r"[、。,，;；\n!！?？]+|(?<=して)|(?<=なしで)|(?<=無しで)|(?<=ままで)|(?<=ないで)(?!す)|"
+    r"(?<=めで)|\s+(?:and|but|then)\s+(?=(?:make|turn|set|change|add|remove|use|put|"
+    r"keep|leave|don'?t|do not|please|also)\b)"
+)
+#: "Not X but Y": only Y is asked for.
+_NOT_THIS = r"^.*(じゃなくて|ではなくて|じゃなく|ではなく)|\binstead of\b.*$"
+#: A negated adding verb asks for none ("BGMは入れないで", "don't add music").
+_DONT_ADD = (
+    r"(入れ|いれ|付け|つけ|追加し|加え|表示し|流さ|使わ)ないで(ください|下さい)?|"
+    r"\b(?:don'?t|do not)\s+(?:add|show|include|use|put|play)\b"
+)
+#: Any other negated verb, or "keep it", asks for no change ("字幕は消さないで").
+_LEAVE = (
+    r"(ないで(?!す)|なくて(も)?(いい|良い|大丈夫)|ずに|そのまま|このまま|のまま|ままで|"
+    r"\bdon'?t\b|\bdo not\b|\bnever\b|\bkeep\b|\bleave\b|\bas it is\b)"
+)
+
+
+#: A clause that only adds politeness ("…ないで" + "ください").
+_POLITE = r"(ください|下さい|お願い(します)?|ね|よ|please)?[.!]*"
+
+
+def _clause_edits(clause: str) -> list[Edit]:
+    clause = re.sub(_NOT_THIS, " ", clause)
+    if re.search(_DONT_ADD, clause):
+        clause = re.sub(_DONT_ADD, " なし without ", clause)
+    elif re.search(_LEAVE, clause):
+        return []
+    return [edit for rule in EDIT_RULES for edit in rule(clause)]
+
+
 def parse_edits(text: str) -> list[Edit]:
     """Every edit ``text`` asks for, clause by clause (one edit per kind, the first wins).
 
-    Clauses (split at punctuation) keep one instruction's words from triggering another's
-    rule ("字幕を大きく、BGMを消して" is no louder BGM). Quoted words are content (a new
-    title), so only the title rule sees them.
+    Clauses keep one instruction's words from triggering another's rule ("字幕を大きく、
+    BGMを消して" is no louder BGM); a clause that says not to change something changes
+    nothing. Quoted words are content (a new title), so only the title rule sees them.
     """
     found: list[Edit] = list(_title(_title_text(text)))
     plain = re.sub(_QUOTED, " ", normalize(text))
-    for clause in re.split(r"[、。,，;；\n!！?？]+", plain):
-        if not clause.strip():
+    for clause in re.split(_CLAUSE_END, plain):
+        if not clause or not clause.strip():
             continue
-        for rule in EDIT_RULES:
-            for edit in rule(clause):
-                if type(edit) not in {type(e) for e in found}:
-                    found.append(edit)
+        for edit in _clause_edits(clause):
+            if type(edit) not in {type(e) for e in found}:
+                found.append(edit)
     return found
 
 
@@ -391,6 +491,10 @@ _GENERATE = (
 _HELP = (
     r"(使い方|何ができ|なにができ|できること|ヘルプ|こんにちは|はじめまして|"
     r"help|what can you|hello|\bhi\b)"
+)
+_THANKS = (
+    r"(ありがと|有難|有り難|感謝|助か|お疲れ|おつかれ|よろしく|(?<!わ)いい感じ|いいね|完璧|最高|ばっちり|"
+    r"\bthanks?\b|thank you|\bgreat\b|\bperfect\b|\bawesome\b|\bnice\b|looks good)"
 )
 _EXPORT = r"^(書き出し|書き出して|エクスポート|導出|导出|export|download|ダウンロード)"
 _STATUS = r"^(状態|状态|タイムライン(を見る)?|ステータス|status|show tracks|timeline)"
@@ -467,6 +571,12 @@ def parse(message: str) -> Intent:
         return CreditsRequest()
     if re.search(_HELP, norm):
         return Help()
+    if re.search(_THANKS, norm):
+        return Thanks()
+    clauses = [c.strip() for c in re.split(_CLAUSE_END, norm) if c and c.strip()]
+    said = [c for c in clauses if not re.fullmatch(_POLITE, c)]
+    if said and all(re.search(_LEAVE, c) for c in said):
+        return Leave()
     sentences = len(_SENTENCE_END.findall(text))
     if (sentences >= 2 and len(text) >= 30) or (
         sentences and len(text) >= 20 and not _ends_with_request(text)

@@ -21,8 +21,10 @@ __all__ = [
     "ask_text",
     "capabilities",
     "change_line",
+    "leave",
     "needs_draft",
     "no_sentences",
+    "thanks",
     "timeline_lines",
 ]
 
@@ -167,6 +169,26 @@ _CAN_EN = (
     "- remove or reorder scenes (e.g. remove scene 2, move scene 3 to the start)",
     "- use your uploaded photos or clips as backgrounds",
 )
+
+
+def thanks(lang: str) -> str:
+    """The answer to thanks and praise: nothing changes, say what can come next."""
+    if lang == "en":
+        return (
+            "You're welcome! Tell me anything else you'd like to change, "
+            'or send "export" to get the video.'
+        )
+    return (
+        "どういたしまして！ほかに変えたいところがあれば、そのまま送ってください。"
+        "「書き出し」で動画をお送りします。"
+    )
+
+
+def leave(lang: str) -> str:
+    """The answer to 「〜は変えないで」 on its own."""
+    if lang == "en":
+        return "All right, I'll leave it as it is."
+    return "承知しました。そのままにしておきます。"
 
 
 def capabilities(lang: str, apologize: bool) -> str:

@@ -154,6 +154,33 @@ def test_edit_before_any_draft_asks_for_text() -> None:
     assert turn.kind == "needs_draft" and turn.draft is None
 
 
+def test_thanks_and_keep_answer_kindly_and_change_nothing(drafted: dict[str, Any]) -> None:
+    thanks = respond("ありがとうございます！", view(drafted), TOOLS)
+    assert thanks.kind == "thanks" and thanks.draft is None
+    assert thanks.text.startswith("どういたしまして") and "「書き出し」" in thanks.text
+    keep = respond("字幕は消さないで", view(drafted), TOOLS)
+    assert keep.kind == "leave" and keep.draft is None
+    assert keep.text == "承知しました。そのままにしておきます。"
+    en = respond("thanks!", view(drafted, language="en"), TOOLS)
+    assert en.text.startswith("You're welcome!")
+
+
+def test_a_length_asked_as_a_new_video_edits_the_existing_draft(drafted: dict[str, Any]) -> None:
+    turn = respond("20秒の動画にして", view(drafted), TOOLS)
+    assert turn.kind == "edited" and turn.draft is not None
+    assert [c.name for c in turn.calls] == ["edit_timeline"]
+
+
+def test_the_last_scene_by_name(drafted: dict[str, Any]) -> None:
+    turn = respond("最後のシーンを最初に持ってきて", view(drafted), TOOLS)
+    assert turn.draft is not None
+    texts = [s["m"]["text"] for s in scene_segments(turn.draft)]
+    assert texts[0] == "駅前店で毎朝7時から。"
+    removed = respond("最後のシーンを消して", view(drafted), TOOLS)
+    assert removed.draft is not None and len(scene_segments(removed.draft)) == 2
+    assert "シーン3" in removed.text
+
+
 def test_unknown_request_lists_capabilities() -> None:
     turn = respond("空を飛ばして", view(), TOOLS)
     assert turn.kind == "unsupported"

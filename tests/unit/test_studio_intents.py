@@ -28,7 +28,9 @@ from studio.intents import (
     ExportRequest,
     Generate,
     Help,
+    Leave,
     StatusRequest,
+    Thanks,
     parse,
     parse_edits,
 )
@@ -91,6 +93,102 @@ EDIT_PHRASES = [
     ("アップロードした素材を背景にして", [UseMedia(("image", "video"))]),
     ("アップロードした音楽をBGMにして", [UseMedia(("audio",))]),
 ]
+
+#: Found by sending ~145 messages a shop owner might type (docs/notes.md, 2026-11-29).
+PHONE_PHRASES = [
+    # Negated: only what is not negated is done.
+    ("BGMは消さないで、音量だけ下げて", [SetVolume(delta=-15)]),
+    ("BGMはそのままで字幕を大きく", [SetSubtitleSize("l")]),
+    ("音楽は明るいままで字幕だけ大きく", [SetSubtitleSize("l")]),
+    ("縦長じゃなくて横長に", [SetAspect("16:9")]),
+    ("ナレーションなしで字幕はあり", [SetNarration(False), SetSubtitles(True)]),
+    ("BGM少し小さめで字幕は消して", [SetVolume(delta=-15), SetSubtitles(False)]),
+    ("BGMは入れないでください", [RemoveBgm()]),
+    ("don't add music", [RemoveBgm()]),
+    ("字幕いらないです", [SetSubtitles(False)]),
+    # Chained without commas.
+    ("BGMを消して字幕を大きく", [RemoveBgm(), SetSubtitleSize("l")]),
+    (
+        "turn the music down a bit and make the captions bigger",
+        [SetVolume(delta=-15), SetSubtitleSize("l")],
+    ),
+    # Numbers.
+    ("百二十秒で", [SetLength(seconds=120)]),
+    ("1分30秒で", [SetLength(seconds=90)]),
+    ("1分半くらいで", [SetLength(seconds=90)]),
+    ("１５秒", [SetLength(seconds=15)]),
+    ("30びょう", [SetLength(seconds=30)]),
+    ("音量を10%下げて", [SetVolume(delta=-10)]),
+    ("BGMを２０％小さく", [SetVolume(delta=-20)]),
+    ("ナレーション10倍速", [SetSpeed(speed=10.0)]),
+    # Length without naming the video.
+    ("もっと短く", [SetLength(factor=0.75)]),
+    ("もうすこしみじかく", [SetLength(factor=0.75)]),
+    ("半分の長さ", [SetLength(factor=0.5)]),
+    ("尺を半分に", [SetLength(factor=0.5)]),
+    ("倍の長さにして", [SetLength(factor=2.0)]),
+    # Scenes by position.
+    ("最初のシーンを最後に", [MoveScene(1, -1)]),
+    ("最後のシーンを最初に持ってきて", [MoveScene(-1, 1)]),
+    ("最後のシーンを消して", [RemoveScene(-1)]),
+    ("３シーン目を消して", [RemoveScene(3)]),
+    ("2番目と3番目のシーンを入れ替えて", [SwapScenes(2, 3)]),
+    ("シーン3を一番後ろに", [MoveScene(3, -1)]),
+    # Complaints.
+    ("BGMうるさい", [SetVolume(delta=-15)]),
+    ("BGM大きすぎ", [SetVolume(delta=-15)]),
+    ("字幕でかすぎ", [SetSubtitleSize("s")]),
+    ("字幕小さすぎる", [SetSubtitleSize("l")]),
+    ("ナレーション速すぎ", [SetSpeed(delta=-0.25)]),
+    ("もっとはやく", [SetSpeed(delta=0.25)]),
+    # Other words for the captions.
+    ("じまくおおきく", [SetSubtitleSize("l")]),
+    ("文字を大きく", [SetSubtitleSize("l")]),
+    ("make the text bigger", [SetSubtitleSize("l")]),
+]
+
+
+@pytest.mark.parametrize(("message", "edits"), PHONE_PHRASES)
+def test_phone_phrases(message: str, edits: list[object]) -> None:
+    assert parse(message) == EditRequest(tuple(edits))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "字幕は消さないで",
+        "ナレーションは消さないでください",
+        "シーン2を消さないで",
+        "BGMは変えないで",
+        "字幕は小さくしないで",
+        "BGMはそのままでお願いします",
+        "don't remove the subtitles",
+    ],
+)
+def test_asking_to_keep_something_changes_nothing(message: str) -> None:
+    assert parse(message) == Leave()
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["ありがとうございます！", "ありがと〜助かります", "いい感じ！", "お疲れさまです", "thanks!"],
+)
+def test_thanks_is_not_an_unsupported_request(message: str) -> None:
+    assert parse(message) == Thanks()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "ナレーションの音量を下げて",  # not the music's volume
+        "字幕を黄色にして",  # not the whole theme
+        "BGMの音量を半分に",  # not the video's length
+        "かわいい感じ",  # a style, not praise
+        "もう十分です",  # "enough", not ten minutes
+    ],
+)
+def test_no_edit_nobody_asked_for(message: str) -> None:
+    assert parse(message) == Help(apologize=True)
 
 
 @pytest.mark.parametrize(("message", "edits"), EDIT_PHRASES)
