@@ -138,7 +138,10 @@ def normalize(message: str) -> str:
 
 # -- rules: each takes the normalized text and returns the edits it finds ------------------
 
-_OFF = r"(消|削除|なし|無し|無く|なくし|外|オフ|off|不要|いらな|要らな|非表示|表示しな|止め|やめ)"
+_OFF = (
+    r"(消|けして|けす|削除|なし|無し|無く|なくし|外|オフ|off|不要|いらな|要らな|非表示|表示しな|"
+    r"止め|やめ)"
+)
 _ON = r"(付け|つけ|入れ|オン|\bon\b|表示|あり|追加|加え|欲し|ほし)"
 _EN_OFF = r"\b(remove|delete|drop|disable|hide|no|without|turn off|switch off)\b"
 _EN_ON = r"\b(add|enable|show|turn on|switch on|include|with)\b"
@@ -216,7 +219,9 @@ def _volume(t: str) -> list[Edit]:
 
 def _aspect(t: str) -> list[Edit]:
     if re.search(
-        r"9\s*[:：x×/]\s*16|縦長|縦型|縦向き|縦動画|vertical|portrait|shorts|tiktok|reels", t
+        r"9\s*[:：x×/]\s*16|縦長|縦型|縦向き|縦動画|ティックトック|リール|"
+        r"vertical|portrait|shorts|tiktok|reels",
+        t,
     ):
         return [SetAspect("9:16")]
     if re.search(r"16\s*[:：x×/]\s*9|横長|横型|横向き|横動画|landscape|horizontal|widescreen", t):
@@ -297,7 +302,7 @@ _THEMES: tuple[tuple[str, str], ...] = (
 
 
 def _theme(t: str) -> list[Edit]:
-    if not re.search(r"(テーマ|色|カラー|配色|theme|colou?r)", t):
+    if not re.search(r"(テーマ|色|カラー|配色|背景|theme|colou?r|background)", t):
         return []
     if re.search(r"(字幕|テロップ|文字|フォント|タイトル|subtitle|caption|text|font|title)", t):
         return []  # the colour of the text is not the theme (and not adjustable)
@@ -497,7 +502,11 @@ _THANKS = (
     r"\bthanks?\b|thank you|\bgreat\b|\bperfect\b|\bawesome\b|\bnice\b|looks good)"
 )
 _EXPORT = r"^(書き出し|書き出して|エクスポート|導出|导出|export|download|ダウンロード)"
-_STATUS = r"^(状態|状态|タイムライン(を見る)?|ステータス|status|show tracks|timeline)"
+_STATUS = (
+    r"^(状態|状态|タイムライン(を見る)?|ステータス|status|show tracks|timeline)|"
+    r"(今|いま)何秒|(今|いま)の(長さ|尺)|長さは|何秒(ある|です)|(bgm|音楽|曲).{0,3}(何|なに)|"
+    r"current length|how long is"
+)
 _CREDITS = r"^(クレジット|残高|积分|余额|credits?|balance)"
 _SENTENCE_END = re.compile(r"[。！？!?]")
 _REQUEST_END = (

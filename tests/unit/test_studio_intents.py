@@ -145,6 +145,9 @@ PHONE_PHRASES = [
     ("じまくおおきく", [SetSubtitleSize("l")]),
     ("文字を大きく", [SetSubtitleSize("l")]),
     ("make the text bigger", [SetSubtitleSize("l")]),
+    ("ＢＧＭけして", [RemoveBgm()]),
+    ("背景を青っぽく", [SetTheme("ocean")]),
+    ("ティックトック用", [SetAspect("9:16")]),
 ]
 
 
@@ -167,6 +170,13 @@ def test_phone_phrases(message: str, edits: list[object]) -> None:
 )
 def test_asking_to_keep_something_changes_nothing(message: str) -> None:
     assert parse(message) == Leave()
+
+
+@pytest.mark.parametrize(
+    "message", ["今何秒？", "今の長さは？", "BGMなに使ってる？", "what's the current length?"]
+)
+def test_questions_about_the_video_show_the_timeline(message: str) -> None:
+    assert parse(message) == StatusRequest()
 
 
 @pytest.mark.parametrize(
