@@ -38,6 +38,7 @@ from studio.intents import (
     Leave,
     StatusRequest,
     Thanks,
+    Undo,
     parse,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "GENERATE_COST",
     "SILENT_OPS",
     "TEXT_COST",
+    "UNDONE",
     "Document",
     "SessionView",
     "ToolCall",
@@ -87,6 +89,7 @@ class SessionView:
     documents: tuple[Document, ...] = ()
     media: tuple[MediaRef, ...] = ()
     credits_left: int | None = None
+    previous: Draft | None = None  # the draft before the last change, for 「元に戻して」
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,10 @@ class Turn:
     calls: tuple[ToolCall, ...] = ()
     silent: bool = False
     changes: tuple[Change, ...] = field(default=())
+
+
+#: The kind of turn that restores the previous draft (the session pops it, not pushes).
+UNDONE = "undone"
 
 
 def language_of(language: str | None) -> str:
@@ -147,6 +154,12 @@ def respond(message: str, view: SessionView, tools: Tools, intent: Intent | None
             return Turn(kind, replies.capabilities(lang, intent.apologize))
         case Thanks():
             return Turn("thanks", replies.thanks(lang))
+        case Undo():
+            if view.previous is None:
+                return Turn("nothing_to_undo", replies.nothing_to_undo(lang))
+            lines = [replies.undone(lang), *replies.timeline_lines(view.previous, lang)]
+            call = ToolCall("undo", {}, {"status": "success", "version": "previous"})
+            return Turn(UNDONE, "\n".join(lines), view.previous, (call,))
         case Leave():
             return Turn("leave", replies.leave(lang))
     raise AssertionError(intent)  # pragma: no cover - the match is exhaustive

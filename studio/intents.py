@@ -42,6 +42,7 @@ __all__ = [
     "Leave",
     "StatusRequest",
     "Thanks",
+    "Undo",
     "normalize",
     "parse",
     "parse_edits",
@@ -74,6 +75,11 @@ class Thanks:
 
 
 @dataclass(frozen=True)
+class Undo:
+    """「やっぱり元に戻して」: back to the draft before the last change."""
+
+
+@dataclass(frozen=True)
 class Leave:
     """「字幕は消さないで」「BGMはそのままで」 and nothing else: keep it as it is."""
 
@@ -103,6 +109,7 @@ Intent = (
     | EditRequest
     | Help
     | Thanks
+    | Undo
     | Leave
     | AskAspect
     | ExportRequest
@@ -497,6 +504,10 @@ _HELP = (
     r"(使い方|何ができ|なにができ|できること|ヘルプ|こんにちは|はじめまして|"
     r"help|what can you|hello|\bhi\b)"
 )
+_UNDO = (
+    r"(元に戻|もとに戻|もとにもど|元通り|ひとつ前に戻|1つ前に戻|前の(状態|版|バージョン)に戻|"
+    r"取り消|とりけ|やっぱりやめ|\bundo\b|\brevert\b|go back|change it back)"
+)
 _THANKS = (
     r"(ありがと|有難|有り難|感謝|助か|お疲れ|おつかれ|よろしく|(?<!わ)いい感じ|いいね|完璧|最高|ばっちり|"
     r"\bthanks?\b|thank you|\bgreat\b|\bperfect\b|\bawesome\b|\bnice\b|looks good)"
@@ -565,6 +576,8 @@ def parse(message: str) -> Intent:
         if script is None and len(text) >= 40 and len(_SENTENCE_END.findall(text)) >= 2:
             return Generate(text)  # a description that happens to mention making videos
         return Generate(script, tuple(parse_edits(instruction)))
+    if re.search(_UNDO, norm) and len(text) <= 40:
+        return Undo()
     edits = parse_edits(text)
     if _looks_like_script(text) and not (edits and _ends_with_request(text)):
         return Generate(text)

@@ -24,8 +24,10 @@ __all__ = [
     "leave",
     "needs_draft",
     "no_sentences",
+    "nothing_to_undo",
     "thanks",
     "timeline_lines",
+    "undone",
 ]
 
 _ASPECT_JA = {"9:16": "縦長（9:16）", "16:9": "横長（16:9）", "1:1": "正方形（1:1）"}
@@ -156,6 +158,7 @@ _CAN_JA = (
     "・ナレーションのオン・オフと話す速さ",
     "・シーンの削除・並べ替え（例：シーン2を削除、シーン3を最初に）",
     "・アップロードした写真や動画を背景に使う",
+    "・ひとつ前の状態に戻す（例：元に戻して）",
 )
 _CAN_EN = (
     "- make a video from your text or document",
@@ -168,6 +171,7 @@ _CAN_EN = (
     "- narration on/off and voice speed",
     "- remove or reorder scenes (e.g. remove scene 2, move scene 3 to the start)",
     "- use your uploaded photos or clips as backgrounds",
+    '- go back to before the last change ("undo")',
 )
 
 
@@ -182,6 +186,22 @@ def thanks(lang: str) -> str:
         "どういたしまして！ほかに変えたいところがあれば、そのまま送ってください。"
         "「書き出し」で動画をお送りします。"
     )
+
+
+def undone(lang: str) -> str:
+    """The head of the answer to 「元に戻して」."""
+    return (
+        "Done: back to how it was before the last change."
+        if lang == "en"
+        else ("ひとつ前の状態に戻しました。")
+    )
+
+
+def nothing_to_undo(lang: str) -> str:
+    """「元に戻して」 with no earlier version."""
+    if lang == "en":
+        return "There is no earlier version to go back to."
+    return "戻せる変更がありません。"
 
 
 def leave(lang: str) -> str:

@@ -20,11 +20,11 @@ from starlette.responses import StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from studio import auth, sse
-from studio.agent import Tools, respond
+from studio.agent import UNDONE, Tools, respond
 from studio.config import StudioConfig
 from studio.faults import SseMode
 from studio.intents import Intent
-from studio.sessions import session_view
+from studio.sessions import replace_draft, session_view
 from studio.store import Store
 
 __all__ = ["Run", "RunManager", "SseResponse", "StreamDropped"]
@@ -205,7 +205,7 @@ class RunManager:
             with self._store.lock:
                 current = self._store.sessions.get(run.session_id)
                 if current is not None and current is session:
-                    current.draft = turn.draft
+                    replace_draft(current, turn.draft, undo=turn.kind == UNDONE)
                     current.version += 1
                     current.updated_at = time.time()
                     self._store.save_session(current)

@@ -12,10 +12,12 @@ from studio.edits import MediaRef
 from studio.store import MediaRecord, SessionRecord
 
 __all__ = [
+    "UNDO_DEPTH",
     "document_info",
     "generated_media",
     "media_info",
     "new_session",
+    "replace_draft",
     "session_view",
     "state_payload",
 ]
@@ -134,4 +136,20 @@ def session_view(rec: SessionRecord, credits_left: int | None) -> SessionView:
     media = tuple(
         MediaRef(m.id, m.name, m.kind, m.duration_ms) for m in rec.media if m.kind in MEDIA_KINDS
     )
-    return SessionView(rec.language, rec.draft, docs, media, credits_left)
+    previous = rec.history[-1] if rec.history else None
+    return SessionView(rec.language, rec.draft, docs, media, credits_left, previous)
+
+
+#: How many earlier drafts a session keeps for 「元に戻して」.
+UNDO_DEPTH = 10
+
+
+def replace_draft(rec: SessionRecord, draft: dict[str, Any], *, undo: bool) -> None:
+    """Make ``draft`` the session's draft: an undo drops the newest earlier draft (it is the
+    new one), any other change keeps the old draft as the newest earlier one."""
+    if undo:
+        if rec.history:
+            rec.history.pop()
+    else:
+        rec.history = [*rec.history, rec.draft][-UNDO_DEPTH:]
+    rec.draft = draft

@@ -81,6 +81,8 @@ class SessionRecord(BaseModel):
     dropped: bool = False
     version: int = 0
     draft: dict[str, Any] = Field(default_factory=lambda: {"d": 0, "m": {}, "t": []})
+    # Earlier drafts, newest last, for 「元に戻して」 (at most UNDO_DEPTH).
+    history: list[dict[str, Any]] = Field(default_factory=list)
     media: list[MediaRecord] = Field(default_factory=list)
 
 

@@ -292,6 +292,27 @@ def test_generate_edit_export_download(api: httpx.Client, tmp_path: Path) -> Non
     assert fallback.status_code == 200 and fallback.content == video.read_bytes()
 
 
+def test_undo_goes_back_one_change_at_a_time(api: httpx.Client) -> None:
+    auth, sid = ready_session(api)
+    title = get_state(api, auth, sid)["state"]["draft"]["t"][3]["sg"][0]["m"]["text"]
+    run_sse(api, auth, sid, "タイトルを「春の新作」に")
+    run_sse(api, auth, sid, "横長にして")
+    assert get_state(api, auth, sid)["state"]["canvas_config"]["aspect"] == "16:9"
+    back = run_sse(api, auth, sid, "やっぱり元に戻して")
+    assert back.calls() == ["undo"]
+    assert back.final_text is not None and back.final_text.startswith(
+        "ひとつ前の状態に戻しました。"
+    )
+    state = get_state(api, auth, sid)["state"]
+    assert state["canvas_config"]["aspect"] == "9:16"
+    assert state["draft"]["t"][3]["sg"][0]["m"]["text"] == "春の新作"
+    run_sse(api, auth, sid, "元に戻して")
+    assert get_state(api, auth, sid)["state"]["draft"]["t"][3]["sg"][0]["m"]["text"] == title
+    run_sse(api, auth, sid, "元に戻して")  # back to before the storyboard: an empty draft
+    last = run_sse(api, auth, sid, "元に戻して")
+    assert last.final_text == "戻せる変更がありません。"
+
+
 def test_upload_by_url_and_multipart(api: httpx.Client, tmp_path: Path) -> None:
     (tmp_path / "原稿.txt").write_text(SCRIPT, encoding="utf-8")
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))

@@ -10,6 +10,7 @@ from studio.agent import (
     GENERATE_COST,
     SILENT_OPS,
     TEXT_COST,
+    UNDONE,
     Document,
     SessionView,
     cost_of,
@@ -163,6 +164,18 @@ def test_thanks_and_keep_answer_kindly_and_change_nothing(drafted: dict[str, Any
     assert keep.text == "承知しました。そのままにしておきます。"
     en = respond("thanks!", view(drafted, language="en"), TOOLS)
     assert en.text.startswith("You're welcome!")
+
+
+def test_undo_restores_the_previous_draft(drafted: dict[str, Any]) -> None:
+    nothing = respond("元に戻して", view(drafted), TOOLS)
+    assert nothing.kind == "nothing_to_undo" and nothing.draft is None
+    assert nothing.text == "戻せる変更がありません。"
+    edited = respond("タイトルを「春の新作」に", view(drafted), TOOLS)
+    assert edited.draft is not None
+    back = respond("やっぱり元に戻して", view(edited.draft, previous=drafted), TOOLS)
+    assert back.kind == UNDONE and back.draft == drafted
+    assert back.text.startswith("ひとつ前の状態に戻しました。")
+    assert [c.name for c in back.calls] == ["undo"]
 
 
 def test_a_length_asked_as_a_new_video_edits_the_existing_draft(drafted: dict[str, Any]) -> None:

@@ -31,6 +31,7 @@ from studio.intents import (
     Leave,
     StatusRequest,
     Thanks,
+    Undo,
     parse,
     parse_edits,
 )
@@ -177,6 +178,14 @@ def test_asking_to_keep_something_changes_nothing(message: str) -> None:
 )
 def test_questions_about_the_video_show_the_timeline(message: str) -> None:
     assert parse(message) == StatusRequest()
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["やっぱり元に戻して", "元に戻して", "さっきの変更を取り消して", "undo", "change it back"],
+)
+def test_undo(message: str) -> None:
+    assert parse(message) == Undo()
 
 
 @pytest.mark.parametrize(
