@@ -238,8 +238,12 @@ def _aspect(t: str) -> list[Edit]:
     return []
 
 
-#: Words naming something other than the whole video ("字幕を短く" is not about length).
-_OTHER_SUBJECT = r"(字幕|テロップ|タイトル|題名|シーン|ナレーション|声|音量|bgm|音楽|曲)"
+#: A whole message that only says "shorter"/"longer"/"half" is about the video's length;
+#: inside a sentence such words are content (「長く愛される味」).
+_BARE_LENGTH = (
+    r"(もっと|もう少し|もうすこし|少し|すこし|ちょっと)?(短く|短め|みじかく|長く|長め|ながく|半分)"
+    r"(に|で)?(して|する)?(ください|下さい|お願い(します)?)?"
+)
 
 
 def _length(t: str) -> list[Edit]:
@@ -253,7 +257,8 @@ def _length(t: str) -> list[Edit]:
         if minutes is None:
             return [SetLength(seconds=int(plain))]
         return [SetLength(seconds=int(minutes) * 60 + (30 if half == "半" else int(extra or 0)))]
-    whole = re.search(r"(長さ|尺|動画|全体|length|video)", t) or not re.search(_OTHER_SUBJECT, t)
+    bare = re.fullmatch(_BARE_LENGTH, t.strip())
+    whole = bare or re.search(r"(長さ|尺|length)", t)
     if whole and re.search(r"(半分|half\s+(the\s+)?(length|as long))", t):
         return [SetLength(factor=0.5)]
     if re.search(r"(2倍|倍)の(長さ|尺)|(長さ|尺)を(2倍|倍)|twice as long|double the length", t):
@@ -262,7 +267,7 @@ def _length(t: str) -> list[Edit]:
     if en and re.search(r"\b(make|to|under|about|around|within|long|length|cut|trim|shorten)\b", t):
         n = int(en.group(1))
         return [SetLength(seconds=n * 60 if en.group(2).startswith("min") else n)]
-    if re.search(r"(動画|全体|尺|長さ|全部)", t) or not re.search(_OTHER_SUBJECT, t):
+    if bare or re.search(r"(動画|全体|尺|長さ|全部)", t):
         if re.search(r"短く|短め|縮め|みじかく", t):
             return [SetLength(factor=0.75)]
         if re.search(r"長く|長め|伸ば|ながく", t):
@@ -275,7 +280,12 @@ def _length(t: str) -> list[Edit]:
 
 
 def _subtitles(t: str) -> list[Edit]:
-    if not re.search(r"(字幕|じまく|テロップ|文字|フォント|subtitle|caption|text|font)", t):
+    # 文字/text alone is too common a word: only with a size right after it (「文字を大きく」).
+    sized = (
+        r"(文字|フォント|text|font)\s*(を|は|が|the)?\s*(もっと|少し)?\s*"
+        r"(大き|小さ|おおき|ちいさ|big|small|larg)"
+    )
+    if not re.search(r"(字幕|じまく|テロップ|subtitle|caption)", t) and not re.search(sized, t):
         return []
     if re.search(r"(大きすぎ|でかすぎ|too big|too large)", t):
         return [SetSubtitleSize("s")]
@@ -309,7 +319,7 @@ _THEMES: tuple[tuple[str, str], ...] = (
 
 
 def _theme(t: str) -> list[Edit]:
-    if not re.search(r"(テーマ|色|カラー|配色|背景|theme|colou?r|background)", t):
+    if not re.search(r"(テーマ|色|カラー|配色|theme|colou?r)", t):
         return []
     if re.search(r"(字幕|テロップ|文字|フォント|タイトル|subtitle|caption|text|font|title)", t):
         return []  # the colour of the text is not the theme (and not adjustable)
@@ -508,9 +518,10 @@ _UNDO = (
     r"(元に戻|もとに戻|もとにもど|元通り|ひとつ前に戻|1つ前に戻|前の(状態|版|バージョン)に戻|"
     r"取り消|とりけ|やっぱりやめ|\bundo\b|\brevert\b|go back|change it back)"
 )
+#: Thanks and praise (words a product description would rarely use; short messages only).
 _THANKS = (
-    r"(ありがと|有難|有り難|感謝|助か|お疲れ|おつかれ|よろしく|(?<!わ)いい感じ|いいね|完璧|最高|ばっちり|"
-    r"\bthanks?\b|thank you|\bgreat\b|\bperfect\b|\bawesome\b|\bnice\b|looks good)"
+    r"(ありがと|有難う|有り難う|感謝|助か|お疲れ|おつかれ|(?<!わ)いい感じ|完璧|ばっちり|"
+    r"^よろしく|\bthanks?\b|thank you|\bgreat\b|\bperfect\b|\bawesome\b|looks good)"
 )
 _EXPORT = r"^(書き出し|書き出して|エクスポート|導出|导出|export|download|ダウンロード)"
 _STATUS = (
@@ -593,7 +604,7 @@ def parse(message: str) -> Intent:
         return CreditsRequest()
     if re.search(_HELP, norm):
         return Help()
-    if re.search(_THANKS, norm):
+    if re.search(_THANKS, norm) and len(text) <= 40:
         return Thanks()
     clauses = [c.strip() for c in re.split(_CLAUSE_END, norm) if c and c.strip()]
     said = [c for c in clauses if not re.fullmatch(_POLITE, c)]

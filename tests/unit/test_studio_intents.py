@@ -147,7 +147,6 @@ PHONE_PHRASES = [
     ("文字を大きく", [SetSubtitleSize("l")]),
     ("make the text bigger", [SetSubtitleSize("l")]),
     ("ＢＧＭけして", [RemoveBgm()]),
-    ("背景を青っぽく", [SetTheme("ocean")]),
     ("ティックトック用", [SetAspect("9:16")]),
 ]
 
@@ -199,11 +198,24 @@ def test_thanks_is_not_an_unsupported_request(message: str) -> None:
 @pytest.mark.parametrize(
     "message",
     [
+        "当店の看板は、長く愛されるクロワッサンです。ぜひお試しください。",
+        "手書きの大きな文字のメニューが目印です。ぜひお越しください。",
+        "半分のお値段でご提供します。ぜひどうぞ。",
+    ],
+)
+def test_length_and_size_words_in_a_description_are_content(message: str) -> None:
+    assert parse(message) == Generate(message)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
         "ナレーションの音量を下げて",  # not the music's volume
         "字幕を黄色にして",  # not the whole theme
         "BGMの音量を半分に",  # not the video's length
         "かわいい感じ",  # a style, not praise
         "もう十分です",  # "enough", not ten minutes
+        "背景を青っぽく",  # 背景 is too common in descriptions to mean the theme
     ],
 )
 def test_no_edit_nobody_asked_for(message: str) -> None:
