@@ -131,11 +131,13 @@ class SetAspect:
 
 @dataclass(frozen=True)
 class SetLength:
-    """Target length: ``seconds`` outright, else ``factor`` times the current length."""
+    """Target length: ``seconds`` outright, else ``factor`` times the current length, else
+    the current length plus ``delta`` seconds."""
 
     op: ClassVar[str] = "set_length"
     seconds: int | None = None
     factor: float | None = None
+    delta: int = 0
 
 
 @dataclass(frozen=True)
@@ -550,8 +552,10 @@ def _set_length(draft: Draft, edit: SetLength, ctx: EditContext) -> Change:
         return _refused(edit, "no_scenes")
     if edit.seconds is not None:
         target_s = edit.seconds
+    elif edit.factor is not None:
+        target_s = round(_total(draft) / 1000 * edit.factor)
     else:
-        target_s = round(_total(draft) / 1000 * (edit.factor or 1.0))
+        target_s = round(_total(draft) / 1000) + edit.delta
     if not LENGTH_MIN_S <= target_s <= LENGTH_MAX_S:
         return _refused(edit, "length_range", seconds=target_s, min=LENGTH_MIN_S, max=LENGTH_MAX_S)
     speed = _speed(draft)

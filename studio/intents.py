@@ -252,6 +252,13 @@ def _length(t: str) -> list[Edit]:
         r"(?:に|で|くらい|ぐらい|程度|以内|前後|ほど|の動画|の長さ|まで|$)",
         t,
     )
+    by = re.search(
+        r"(\d{1,3})\s*秒\s*(だけ|ほど|くらい|ぐらい)?\s*(短く|縮め|みじかく|長く|伸ば|ながく)", t
+    )
+    by = by or re.search(r"(\d{1,3})\s*(?:s|sec|secs|seconds)\s+(shorter|longer)\b", t)
+    if by:
+        shorter = re.match(r"短|縮|みじか|shorter", by.groups()[-1])
+        return [SetLength(delta=-int(by.group(1)) if shorter else int(by.group(1)))]
     if ja:
         minutes, half, extra, plain = ja.groups()
         if minutes is None:

@@ -216,6 +216,13 @@ def test_target_length_too_short_speeds_up_the_voice(draft: dict[str, Any]) -> N
     assert_coherent(new)
 
 
+def test_target_length_by_a_number_of_seconds(draft: dict[str, Any]) -> None:
+    longer, [change] = apply_edits(draft, [SetLength(delta=5)], CTX)
+    assert change.ok and longer["m"]["target_s"] == round(draft["d"] / 1000) + 5
+    assert abs(longer["d"] - (draft["d"] + 5000)) <= 1000
+    assert_coherent(longer)
+
+
 def test_target_length_range(draft: dict[str, Any]) -> None:
     _, [change] = apply_edits(draft, [SetLength(seconds=600)], CTX)
     assert change.reason == "length_range"

@@ -128,6 +128,10 @@ PHONE_PHRASES = [
     ("半分の長さ", [SetLength(factor=0.5)]),
     ("尺を半分に", [SetLength(factor=0.5)]),
     ("倍の長さにして", [SetLength(factor=2.0)]),
+    ("20秒短くして", [SetLength(delta=-20)]),
+    ("5秒だけ長くして", [SetLength(delta=5)]),
+    ("make it 10 seconds shorter", [SetLength(delta=-10)]),
+    ("動画を30秒から20秒に短くして", [SetLength(seconds=20)]),
     # Scenes by position.
     ("最初のシーンを最後に", [MoveScene(1, -1)]),
     ("最後のシーンを最初に持ってきて", [MoveScene(-1, 1)]),
