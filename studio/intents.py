@@ -2,7 +2,9 @@
 
 :func:`parse` returns one :data:`Intent`. Edits are found by a table of rules (one per
 kind of edit, see ``EDIT_RULES``); each rule needs its subject word (BGM, 字幕, シーン…)
-so that a pasted product description is not mistaken for instructions.
+so that a pasted product description is not mistaken for instructions. A few short
+requests without one (「もっと短く」「15秒」「もっとゆっくり」) count only as the whole
+message (``_alone``).
 """
 
 from __future__ import annotations
@@ -138,7 +140,8 @@ def _kanji_number(match: re.Match[str]) -> str:
 
 
 def normalize(message: str) -> str:
-    """NFKC (full-width digits, ％, ：), lower case, kanji numerals 1–999 as digits."""
+    """NFKC (full-width digits, ％, ：), lower case, びょう as 秒, kanji numerals 1–999 as
+    digits."""
     text = unicodedata.normalize("NFKC", message).lower().replace("びょう", "秒")
     return _KANJI_NUMBER.sub(_kanji_number, text)
 
@@ -205,12 +208,14 @@ def _bgm(t: str) -> list[Edit]:
 def _volume(t: str) -> list[Edit]:
     if not re.search(r"(音量|ボリューム|volume|" + _BGM + ")", t):
         return []
-    if re.search(_VOICE, t) and not re.search(_BGM, t):
+    if re.search(r"(ナレーション|声|ボイス|narration|voice)の?\s*(音量|ボリューム|volume)", t):
         return []  # the narration's loudness is not the music's, and not adjustable
     percent = re.search(r"(\d{1,3})\s*(%|パーセント|percent)", t)
     if percent:
         # "10%下げて" lowers by 10 points; "20%に" sets 20 %.
         after = t[percent.end() : percent.end() + 8]
+        if re.match(r"\s*(に|まで|to\b)", after):
+            return [SetVolume(percent=int(percent.group(1)))]
         if re.search(_QUIETER, after):
             return [SetVolume(delta=-int(percent.group(1)))]
         if re.search(_LOUDER, after):
@@ -238,43 +243,39 @@ def _aspect(t: str) -> list[Edit]:
     return []
 
 
-#: A whole message that only says "shorter"/"longer"/"half" is about the video's length;
-#: inside a sentence such words are content (「長く愛される味」).
-_BARE_LENGTH = (
-    r"(もっと|もう少し|もうすこし|少し|すこし|ちょっと)?(短く|短め|みじかく|長く|長め|ながく|半分)"
-    r"(に|で)?(して|する)?(ください|下さい|お願い(します)?)?"
-)
-
-
 def _length(t: str) -> list[Edit]:
     ja = re.search(
         r"(?:(\d{1,2})\s*分\s*(半|(\d{1,2})\s*秒)?|(\d{1,3})\s*秒)\s*"
-        r"(?:に|で|くらい|ぐらい|程度|以内|前後|ほど|の動画|の長さ|まで|$)",
+        r"(?:に|で|くらい|ぐらい|程度|以内|前後|ほど|の動画|の長さ|まで)",
         t,
     )
     by = re.search(
-        r"(\d{1,3})\s*秒\s*(だけ|ほど|くらい|ぐらい)?\s*(短く|縮め|みじかく|長く|伸ば|ながく)", t
-    )
-    by = by or re.search(r"(\d{1,3})\s*(?:s|sec|secs|seconds)\s+(shorter|longer)\b", t)
+        r"(?P<n>\d{1,3})\s*秒\s*(だけ|ほど|くらい|ぐらい)?\s*"
+        r"(?P<way>短く|縮め|みじかく|長く|伸ば|ながく)\s*(して|する|ください|下さい)",
+        t,
+    ) or re.search(r"(?P<n>\d{1,3})\s*(?:s|sec|secs|seconds)\s+(?P<way>shorter|longer)\b", t)
     if by:
-        shorter = re.match(r"短|縮|みじか|shorter", by.groups()[-1])
-        return [SetLength(delta=-int(by.group(1)) if shorter else int(by.group(1)))]
+        n = int(by.group("n"))
+        return [SetLength(delta=-n if re.match(r"短|縮|みじか|shorter", by.group("way")) else n)]
     if ja:
         minutes, half, extra, plain = ja.groups()
         if minutes is None:
             return [SetLength(seconds=int(plain))]
         return [SetLength(seconds=int(minutes) * 60 + (30 if half == "半" else int(extra or 0)))]
-    bare = re.fullmatch(_BARE_LENGTH, t.strip())
-    whole = bare or re.search(r"(長さ|尺|length)", t)
-    if whole and re.search(r"(半分|half\s+(the\s+)?(length|as long))", t):
+    if re.search(r"(長さ|尺|length)", t) and re.search(
+        r"(半分|half\s+(the\s+)?(length|as long))", t
+    ):
         return [SetLength(factor=0.5)]
-    if re.search(r"(2倍|倍)の(長さ|尺)|(長さ|尺)を(2倍|倍)|twice as long|double the length", t):
+    times = re.search(r"(\d(?:\.\d+)?)?\s*倍の(長さ|尺)に|(長さ|尺)を(\d(?:\.\d+)?)?\s*倍に", t)
+    if times:
+        return [SetLength(factor=float(times.group(1) or times.group(4) or 2))]
+    if re.search(r"twice as long|double the length", t):
         return [SetLength(factor=2.0)]
     en = re.search(r"(\d{1,3})\s*(s|sec|secs|seconds|min|mins|minutes?)\b", t)
     if en and re.search(r"\b(make|to|under|about|around|within|long|length|cut|trim|shorten)\b", t):
         n = int(en.group(1))
         return [SetLength(seconds=n * 60 if en.group(2).startswith("min") else n)]
-    if bare or re.search(r"(動画|全体|尺|長さ|全部)", t):
+    if re.search(r"(動画|全体|尺|長さ|全部)", t):
         if re.search(r"短く|短め|縮め|みじかく", t):
             return [SetLength(factor=0.75)]
         if re.search(r"長く|長め|伸ば|ながく", t):
@@ -287,10 +288,9 @@ def _length(t: str) -> list[Edit]:
 
 
 def _subtitles(t: str) -> list[Edit]:
-    # 文字/text alone is too common a word: only with a size right after it (「文字を大きく」).
+    # "text"/"font" are common words: only in "make the text bigger" (文字: see _alone).
     sized = (
-        r"(文字|フォント|text|font)\s*(を|は|が|the)?\s*(もっと|少し)?\s*"
-        r"(大き|小さ|おおき|ちいさ|big|small|larg)"
+        r"\b(make|set)\b.{0,20}\b(text|font)\b.{0,10}\b(bigger|smaller|larger|big|small|large)\b"
     )
     if not re.search(r"(字幕|じまく|テロップ|subtitle|caption)", t) and not re.search(sized, t):
         return []
@@ -344,9 +344,6 @@ _VOICE = (
 
 def _narration(t: str) -> list[Edit]:
     if not re.search(_VOICE, t):
-        # "もっとゆっくり" on its own is about the voice too.
-        if re.match(r"^(もっと|少し|すこし)?(ゆっくり|遅く|おそく|速く|早く|はやく)", t):
-            return _narration("ナレーション" + t)
         return []
     speed = re.search(r"(\d+(?:\.\d+)?)\s*(倍速|倍|x)", t)
     if speed:
@@ -444,16 +441,18 @@ EDIT_RULES: tuple[Callable[[str], list[Edit]], ...] = (
 )
 
 
-#: Where one instruction ends and the next begins: punctuation, a te-form or 〜で that
-#: chains requests without a comma (「BGMを消して字幕を大きく」「ナレーションなしで字幕はあり」),
-#: or "and"/"but" before a verb ("black and white" stays whole).
+#: Where one instruction ends and the next begins: punctuation; して, ずに, ないで, なしで,
+#: ままで or めで chaining requests without a comma (「BGMを消して字幕を大きく」
+#: 「ナレーションなしで字幕はあり」; other te-forms are not split: 「BGMを下げて字幕を大きく」
+#: stays one clause); or "and"/"but" before a verb ("black and white" stays whole).
 _CLAUSE_END = (
-    r"[、。,，;；\n!！?？]+|(?<=して)|(?<=なしで)|(?<=無しで)|(?<=ままで)|(?<=ないで)(?!す)|"
+    r"[、。,，;；\n!！?？]+|(?<=して)|(?<=なしで)|(?<=無しで)|(?<=ままで)|(?<=ないで)(?!す)|(?<=ずに)|"
     r"(?<=めで)|\s+(?:and|but|then)\s+(?=(?:make|turn|set|change|add|remove|use|put|"
     r"keep|leave|don'?t|do not|please|also)\b)"
 )
-#: "Not X but Y": only Y is asked for.
-_NOT_THIS = r"^.*(じゃなくて|ではなくて|じゃなく|ではなく)|\binstead of\b.*$"
+#: "Not X but Y": only Y is asked for (about X's subject: 「BGMを消すんじゃなくて小さく」).
+_NOT_THIS = r"(んじゃなくて|のではなくて|のではなく|じゃなくて|ではなくて|じゃなく|ではなく)"
+_SUBJECT = r"(bgm|音楽|曲|音量|字幕|テロップ|ナレーション|声|タイトル|シーン\s*\d*|動画)"
 #: A negated adding verb asks for none ("BGMは入れないで", "don't add music").
 _DONT_ADD = (
     r"(入れ|いれ|付け|つけ|追加し|加え|表示し|流さ|使わ)ないで(ください|下さい)?|"
@@ -466,12 +465,72 @@ _LEAVE = (
 )
 
 
+#: Short requests that name no subject, understood only as a whole message: inside a
+#: description the same words are content (「長く愛される」「3分で完成」「ゆっくりお過ごし」).
+_ALONE: tuple[tuple[str, Callable[[re.Match[str]], Edit]], ...] = (
+    (
+        r"(もっと|もう少し|もうすこし|少し|すこし|ちょっと)?(短く|短め|みじかく)(して)?",
+        lambda m: SetLength(factor=0.75),
+    ),
+    (
+        r"(もっと|もう少し|もうすこし|少し|すこし|ちょっと)?(長く|長め|ながく)(して)?",
+        lambda m: SetLength(factor=1.25),
+    ),
+    (r"半分(に(して)?)?", lambda m: SetLength(factor=0.5)),
+    (r"(\d{1,3})\s*秒(に|で)?", lambda m: SetLength(seconds=int(m.group(1)))),
+    (
+        r"(\d{1,2})\s*分(半)?(に|で)?",
+        lambda m: SetLength(seconds=int(m.group(1)) * 60 + (30 if m.group(2) else 0)),
+    ),
+    (
+        r"(\d{1,3})\s*秒\s*(だけ)?\s*(短く|縮め|みじかく)(して)?",
+        lambda m: SetLength(delta=-int(m.group(1))),
+    ),
+    (
+        r"(\d{1,3})\s*秒\s*(だけ)?\s*(長く|伸ば|ながく)(して)?",
+        lambda m: SetLength(delta=int(m.group(1))),
+    ),
+    (
+        r"(もっと|もう少し|少し|すこし)?(ゆっくり|遅く|おそく)(して|に|で)?",
+        lambda m: SetSpeed(delta=-0.25),
+    ),
+    (
+        r"(もっと|もう少し|少し|すこし)?(速く|早く|はやく)(して|に|で)?",
+        lambda m: SetSpeed(delta=0.25),
+    ),
+    (
+        r"(文字|フォント)(を|は)?(もっと|少し)?(大きく|おおきく)(して)?",
+        lambda m: SetSubtitleSize("l"),
+    ),
+    (
+        r"(文字|フォント)(を|は)?(もっと|少し)?(小さく|ちいさく)(して)?",
+        lambda m: SetSubtitleSize("s"),
+    ),
+)
+_POLITE_END = r"\s*(ください|下さい|お願い(します|いたします)?|please)?[\s。.!！~〜]*$"
+
+
+def _alone(norm: str) -> list[Edit]:
+    """The edit a whole short message asks for without naming its subject."""
+    request = re.sub(_POLITE_END, "", norm.strip())
+    for pattern, make in _ALONE:
+        if hit := re.fullmatch(pattern, request):
+            return [make(hit)]
+    return []
+
+
 #: A clause that only adds politeness ("…ないで" + "ください").
 _POLITE = r"(ください|下さい|お願い(します)?|ね|よ|please)?[.!]*"
 
 
 def _clause_edits(clause: str) -> list[Edit]:
-    clause = re.sub(_NOT_THIS, " ", clause)
+    if (parts := re.split(_NOT_THIS, clause, maxsplit=1)) and len(parts) == 3:
+        before, _, after = parts
+        subject = re.search(_SUBJECT, before)
+        clause = (
+            subject.group(0) + " " if subject and not re.search(_SUBJECT, after) else ""
+        ) + after
+    clause = re.sub(r"\binstead of\b.*$", " ", clause)
     if re.search(_DONT_ADD, clause):
         clause = re.sub(_DONT_ADD, " なし without ", clause)
     elif re.search(_LEAVE, clause):
@@ -484,10 +543,14 @@ def parse_edits(text: str) -> list[Edit]:
 
     Clauses keep one instruction's words from triggering another's rule ("字幕を大きく、
     BGMを消して" is no louder BGM); a clause that says not to change something changes
-    nothing. Quoted words are content (a new title), so only the title rule sees them.
+    nothing, except that a negated adding verb asks for none (「BGMは入れないで」). Quoted
+    words are content (a new title), so only the title rule sees them. A message that
+    finds no edit this way may still be one of the short subject-less requests (_alone).
     """
     found: list[Edit] = list(_title(_title_text(text)))
     plain = re.sub(_QUOTED, " ", normalize(text))
+    if not found and (alone := _alone(plain)):
+        return alone
     for clause in re.split(_CLAUSE_END, plain):
         if not clause or not clause.strip():
             continue
@@ -521,20 +584,25 @@ _HELP = (
     r"(使い方|何ができ|なにができ|できること|ヘルプ|こんにちは|はじめまして|"
     r"help|what can you|hello|\bhi\b)"
 )
+#: 「元に戻して」 as the whole message (「BGMを元に戻して」 is about the BGM, and
+#: 「ご予約の取り消し」 in a description is content).
 _UNDO = (
-    r"(元に戻|もとに戻|もとにもど|元通り|ひとつ前に戻|1つ前に戻|前の(状態|版|バージョン)に戻|"
-    r"取り消|とりけ|やっぱりやめ|\bundo\b|\brevert\b|go back|change it back)"
+    r"(やっぱり|やはり|さっきの|今の|いまの|直前の)?\s*(変更|編集)?(を|は)?\s*"
+    r"(元に戻|もとに戻|もとにもど|ひとつ前に戻|1つ前に戻|前の(状態|版|バージョン)に戻|取り消|とりけ|"
+    r"やっぱりやめ)(して|す|したい|しといて)?|"
+    r"(please\s+)?(undo|revert|go back|change it back)(\s+(that|it|the last change))?(\s+please)?"
 )
-#: Thanks and praise (words a product description would rarely use; short messages only).
+#: Thanks and praise opening a short message (「お疲れの体に…」 is a description).
 _THANKS = (
-    r"(ありがと|有難う|有り難う|感謝|助か|お疲れ|おつかれ|(?<!わ)いい感じ|完璧|ばっちり|"
-    r"^よろしく|\bthanks?\b|thank you|\bgreat\b|\bperfect\b|\bawesome\b|looks good)"
+    r"^(本当に|ほんとに|どうも|わー|おお)?\s*(ありがと|有難う|有り難う|助かり|お疲れ様|お疲れさま|"
+    r"おつかれさま|いい感じ|完璧(です|!|！|$)|ばっちり|よろしく|thanks?\b|thank you|"
+    r"(great|perfect|awesome|looks good)[.!]*$)"
 )
 _EXPORT = r"^(書き出し|書き出して|エクスポート|導出|导出|export|download|ダウンロード)"
 _STATUS = (
     r"^(状態|状态|タイムライン(を見る)?|ステータス|status|show tracks|timeline)|"
-    r"(今|いま)何秒|(今|いま)の(長さ|尺)|長さは|何秒(ある|です)|(bgm|音楽|曲).{0,3}(何|なに)|"
-    r"current length|how long is"
+    r"(今|いま)何秒|(今|いま)の(長さ|尺)|(長さ|尺)は[?]|何秒[?]|何秒(ある|です)[か?]|"
+    r"(bgm|音楽|曲)(は|って)?(何|なに)(使|の曲|[?])|current length|how long is (it|the video)"
 )
 _CREDITS = r"^(クレジット|残高|积分|余额|credits?|balance)"
 _SENTENCE_END = re.compile(r"[。！？!?]")
@@ -594,7 +662,7 @@ def parse(message: str) -> Intent:
         if script is None and len(text) >= 40 and len(_SENTENCE_END.findall(text)) >= 2:
             return Generate(text)  # a description that happens to mention making videos
         return Generate(script, tuple(parse_edits(instruction)))
-    if re.search(_UNDO, norm) and len(text) <= 40:
+    if re.fullmatch(_UNDO, re.sub(_POLITE_END, "", norm)):
         return Undo()
     edits = parse_edits(text)
     if _looks_like_script(text) and not (edits and _ends_with_request(text)):
@@ -611,11 +679,14 @@ def parse(message: str) -> Intent:
         return CreditsRequest()
     if re.search(_HELP, norm):
         return Help()
-    if re.search(_THANKS, norm) and len(text) <= 40:
+    if re.search(_THANKS, norm) and len(text) <= 30:
         return Thanks()
     clauses = [c.strip() for c in re.split(_CLAUSE_END, norm) if c and c.strip()]
     said = [c for c in clauses if not re.fullmatch(_POLITE, c)]
-    if said and all(re.search(_LEAVE, c) for c in said):
+    # 「〜をそのまま活かした…です。」 is a description, not "leave it".
+    asked = re.search(r"ないで|ずに|don'?t|do not", norm) or _ends_with_request(text)
+    short = len(text) <= 30 and (asked or not _SENTENCE_END.search(text))
+    if said and short and all(re.search(_LEAVE, c) for c in said):
         return Leave()
     sentences = len(_SENTENCE_END.findall(text))
     if (sentences >= 2 and len(text) >= 30) or (

@@ -146,10 +146,11 @@ UNDO_DEPTH = 10
 
 def replace_draft(rec: SessionRecord, draft: dict[str, Any], *, undo: bool) -> None:
     """Make ``draft`` the session's draft: an undo drops the newest earlier draft (it is the
-    new one), any other change keeps the old draft as the newest earlier one."""
+    new one), any other change keeps the old draft as the newest earlier one, unless it
+    is the same or empty (an undo past the first storyboard would discard it for nothing)."""
     if undo:
         if rec.history:
             rec.history.pop()
-    else:
+    elif draft != rec.draft and rec.draft.get("t"):
         rec.history = [*rec.history, rec.draft][-UNDO_DEPTH:]
     rec.draft = draft

@@ -308,9 +308,9 @@ def test_undo_goes_back_one_change_at_a_time(api: httpx.Client) -> None:
     assert state["draft"]["t"][3]["sg"][0]["m"]["text"] == "春の新作"
     run_sse(api, auth, sid, "元に戻して")
     assert get_state(api, auth, sid)["state"]["draft"]["t"][3]["sg"][0]["m"]["text"] == title
-    run_sse(api, auth, sid, "元に戻して")  # back to before the storyboard: an empty draft
-    last = run_sse(api, auth, sid, "元に戻して")
+    last = run_sse(api, auth, sid, "元に戻して")  # the storyboard itself is kept
     assert last.final_text == "戻せる変更がありません。"
+    assert roles(get_state(api, auth, sid)) == ["scene", "narration", "bgm", "title", "subtitle"]
 
 
 def test_upload_by_url_and_multipart(api: httpx.Client, tmp_path: Path) -> None:

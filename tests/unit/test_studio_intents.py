@@ -211,6 +211,49 @@ def test_length_and_size_words_in_a_description_are_content(message: str) -> Non
     assert parse(message) == Generate(message)
 
 
+#: Short descriptions that look like the new phrases (review, 2026-11-29): still scripts.
+DESCRIPTIONS = [
+    "ご予約の取り消しは前日まで無料です。お気軽にどうぞ。",
+    "洗うだけで元通りのツヤが戻るシャンプー。駅前薬局で販売中です。",
+    "電子レンジで3分、すぐに食べられるカレーです。",
+    "森の中の静かな温泉宿です。リラックスしてゆっくりお過ごしいただけます。",
+    "スマホで注文して早く受け取れる、便利なお弁当屋さんです。",
+    "伸びた前髪もカットして短く、軽やかに仕上げます。",
+    "文字が大きくて読みやすい、シニア向けスマホです。",
+    "通常の2倍の長さのロングソーセージが新登場！",
+    "いつもより10秒長く蒸らした、香り高い紅茶です。",
+    "お疲れの体に温かいスープを。毎日11時から営業中。",
+    "完璧な仕上がりのクリーニング。駅前店で受付中です。",
+    "日頃の感謝を込めて、全品10%オフのセール開催中です。",
+    "Great food, great people! Come visit us!",
+    "素材の味をそのまま活かした無添加ジャムです。",
+    "Keep warm this winter with our wool socks!",
+    "髪の長さは問いません。カットは一律1000円です。",
+    "音楽何でもOK！カラオケ歌い放題のお店です。",
+]
+
+
+@pytest.mark.parametrize("message", DESCRIPTIONS)
+def test_descriptions_using_request_words_are_still_scripts(message: str) -> None:
+    assert parse(message) == Generate(message)
+
+
+@pytest.mark.parametrize(
+    ("message", "edits"),
+    [
+        ("音量を20%まで下げて", [SetVolume(percent=20)]),
+        ("声が聞こえにくいので音量を下げて", [SetVolume(delta=-15)]),
+        ("BGMを消すんじゃなくて小さくして", [SetVolume(delta=-15)]),
+        ("字幕を消すんじゃなくて小さくして", [SetSubtitleSize("s")]),
+        ("BGMを消さずに音量を下げて", [SetVolume(delta=-15)]),
+        ("3倍の長さにして", [SetLength(factor=3.0)]),
+        ("元に戻して、字幕も大きく", [SetSubtitleSize("l")]),
+    ],
+)
+def test_edit_requests_the_review_found(message: str, edits: list[object]) -> None:
+    assert parse(message) == EditRequest(tuple(edits))  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     "message",
     [

@@ -7,18 +7,20 @@ from studio.store import SessionRecord
 
 
 def _draft(n: int) -> dict[str, object]:
-    return {"d": n, "m": {}, "t": []}
+    return {"d": n, "m": {}, "t": [{"id": "trk", "sg": []}]}
 
 
 def test_changes_keep_earlier_drafts_and_undo_walks_back() -> None:
     rec = SessionRecord(session_id="s", task_id="t", created_at=0, updated_at=0)
-    start = rec.draft
     for n in (1, 2, 3):
         replace_draft(rec, _draft(n), undo=False)
-    assert rec.history == [start, _draft(1), _draft(2)]
+    # The empty draft before the first storyboard is not kept: nothing to go back to.
+    assert rec.history == [_draft(1), _draft(2)]
     assert session_view(rec, None).previous == _draft(2)
+    replace_draft(rec, _draft(3), undo=False)  # an edit that changed nothing
+    assert rec.history == [_draft(1), _draft(2)]
     replace_draft(rec, _draft(2), undo=True)
-    assert rec.draft == _draft(2) and rec.history == [start, _draft(1)]
+    assert rec.draft == _draft(2) and rec.history == [_draft(1)]
 
 
 def test_history_is_capped() -> None:
