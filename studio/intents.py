@@ -507,7 +507,8 @@ _ALONE: tuple[tuple[str, Callable[[re.Match[str]], Edit]], ...] = (
         lambda m: SetSubtitleSize("s"),
     ),
 )
-_POLITE_END = r"\s*(ください|下さい|お願い(します|いたします)?|please)?[\s。.!！~〜]*$"
+#: Politeness ending a request (or making up a whole clause: 「…ないで」+「ください」).
+_POLITE_END = r"\s*(ください|下さい|お願い(します|いたします)?|please)?(ね|よ)?[\s。.!！~〜]*$"
 
 
 def _alone(norm: str) -> list[Edit]:
@@ -517,10 +518,6 @@ def _alone(norm: str) -> list[Edit]:
         if hit := re.fullmatch(pattern, request):
             return [make(hit)]
     return []
-
-
-#: A clause that only adds politeness ("…ないで" + "ください").
-_POLITE = r"(ください|下さい|お願い(します)?|ね|よ|please)?[.!]*"
 
 
 def _clause_edits(clause: str) -> list[Edit]:
@@ -682,7 +679,7 @@ def parse(message: str) -> Intent:
     if re.search(_THANKS, norm) and len(text) <= 30:
         return Thanks()
     clauses = [c.strip() for c in re.split(_CLAUSE_END, norm) if c and c.strip()]
-    said = [c for c in clauses if not re.fullmatch(_POLITE, c)]
+    said = [c for c in clauses if re.sub(_POLITE_END, "", c)]
     # 「〜をそのまま活かした…です。」 is a description, not "leave it".
     asked = re.search(r"ないで|ずに|don'?t|do not", norm) or _ends_with_request(text)
     short = len(text) <= 30 and (asked or not _SENTENCE_END.search(text))

@@ -169,6 +169,7 @@ def test_phone_phrases(message: str, edits: list[object]) -> None:
         "BGMは変えないで",
         "字幕は小さくしないで",
         "BGMはそのままでお願いします",
+        "字幕は消さないでね",
         "don't remove the subtitles",
     ],
 )
