@@ -34,7 +34,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -49,6 +48,8 @@ from typing import Any, TypedDict
 import httpx
 import redis
 from results import RESULTS, write_section
+
+from linesim.testing import free_port, stop
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = "bench-channel-secret"
@@ -409,13 +410,6 @@ def load_main(args: argparse.Namespace) -> None:
 # -- the processes under test ---------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _die_with_parent() -> None:
     # Children get SIGTERM if this process dies (even by SIGKILL): nothing outlives the bench.
     with contextlib.suppress(OSError, AttributeError):
@@ -429,16 +423,6 @@ class Stack:
     web_pid: int
     redis_pid: int
     logs: Path
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def _wait(check: Any, proc: subprocess.Popen[bytes], what: str, log: Path) -> None:
@@ -506,7 +490,7 @@ def stack(tmp: Path) -> Iterator[Stack]:
         yield Stack(redis_port, f"{url}/callback", web.pid, rds.pid, tmp)
     finally:
         for proc in reversed(procs):
-            _stop(proc)
+            stop(proc)
 
 
 # -- one run ---------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Helpers for tests that need a real linesim process on loopback."""
+"""Helpers for tests (and benchmarks) that run real processes, linesim above all, on
+loopback."""
 
 from __future__ import annotations
 
@@ -18,6 +19,18 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def stop(proc: subprocess.Popen[bytes], grace: float = 10.0) -> None:
+    """SIGTERM, then SIGKILL if ``proc`` has not exited after ``grace`` seconds."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 
 def wait_ready(base_url: str, proc: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
@@ -58,9 +71,4 @@ def run_linesim(webhook_url: str, *, channel_secret: str | None = "linesim-chann
         wait_ready(base_url, proc)
         yield base_url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        stop(proc)

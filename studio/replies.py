@@ -190,11 +190,9 @@ def thanks(lang: str) -> str:
 
 def undone(lang: str) -> str:
     """The head of the answer to 「元に戻して」."""
-    return (
-        "Done: back to how it was before the last change."
-        if lang == "en"
-        else ("ひとつ前の状態に戻しました。")
-    )
+    if lang == "en":
+        return "Done: back to how it was before the last change."
+    return "ひとつ前の状態に戻しました。"
 
 
 def nothing_to_undo(lang: str) -> str:

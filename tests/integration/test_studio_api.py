@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -25,6 +24,8 @@ from typing import Any
 import httpx
 import pytest
 
+from linesim.testing import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 HEADERS = {
     "X-Skill-Source": "text-to-video-ai-japanese",
@@ -35,12 +36,6 @@ GENERATE = "日本語のテキストからプロモーション動画を作成�
 SCRIPT = "さくらカフェラテ、新登場。春限定の桜フレーバーです。"
 
 pytestmark = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffmpeg/ffprobe")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Studio:
